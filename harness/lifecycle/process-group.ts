@@ -1,0 +1,78 @@
+import { readdirSync, readFileSync } from 'node:fs';
+
+/**
+ * Whether any non-zombie process still belongs to process group `pgid`. `kill(-pgid, 0)` is not enough: a zombie
+ * still counts as a member, and in a container PID 1 may never reap orphans, so we read /proc instead.
+ */
+export function isGroupAlive(pgid: number): boolean {
+  let entries: string[];
+  try {
+    entries = readdirSync('/proc');
+  } catch {
+    return signalGroup(pgid, 0);
+  }
+  for (const name of entries) {
+    if (!/^\d+$/.test(name)) continue;
+    let stat: string;
+    try {
+      stat = readFileSync(`/proc/${name}/stat`, 'latin1');
+    } catch {
+      continue;
+    }
+    // The command name may contain spaces and parentheses; the fields we want follow the last ')'.
+    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+    if (Number(fields[2]) === pgid && fields[0] !== 'Z' && fields[0] !== 'X') return true;
+  }
+  return false;
+}
+
+/** Sends `signal` to the whole group; false when the group no longer exists. */
+export function signalGroup(pgid: number, signal: NodeJS.Signals | 0): boolean {
+  try {
+    process.kill(-pgid, signal);
+    return true;
+  } catch (err) {
+    return (err as NodeJS.ErrnoException).code === 'EPERM';
+  }
+}
+
+const sleeper = new Int32Array(new SharedArrayBuffer(4));
+function sleepSync(ms: number): void {
+  Atomics.wait(sleeper, 0, 0, ms);
+}
+
+/**
+ * SIGTERM, then SIGKILL whatever is still alive after `graceMs`. Synchronous because it also runs from
+ * process 'exit' handlers, where the event loop is gone.
+ */
+export function killGroupSync(pgid: number, graceMs = 2000): void {
+  if (!signalGroup(pgid, 'SIGTERM')) return;
+  const deadline = Date.now() + graceMs;
+  while (Date.now() < deadline) {
+    if (!isGroupAlive(pgid)) return;
+    sleepSync(10);
+  }
+  signalGroup(pgid, 'SIGKILL');
+}
+
+/** Same as killGroupSync, without blocking the event loop (so Node can reap its own children meanwhile). */
+export async function killGroup(pgid: number, graceMs = 5000): Promise<void> {
+  if (!signalGroup(pgid, 'SIGTERM')) return;
+  const deadline = Date.now() + graceMs;
+  while (Date.now() < deadline) {
+    if (!isGroupAlive(pgid)) return;
+    await new Promise((resolve) => setTimeout(resolve, 10));
+  }
+  signalGroup(pgid, 'SIGKILL');
+  const killDeadline = Date.now() + 2000;
+  while (isGroupAlive(pgid) && Date.now() < killDeadline) await new Promise((resolve) => setTimeout(resolve, 10));
+}
+
+export function isPidAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (err) {
+    return (err as NodeJS.ErrnoException).code === 'EPERM';
+  }
+}

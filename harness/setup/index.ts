@@ -1,0 +1,23 @@
+export { ensureSetup, type SetupOptions, type SetupResult } from './ensure-setup';
+export { checkSetup, formatSetupReport, type CheckOptions, type SetupReport } from './check-setup';
+export { SetupError } from './setup-error';
+export {
+  DEFAULT_PARSEC_SUITE,
+  PARSEC_SUITES,
+  isParsecSuite,
+  parseParsecSuite,
+  type ParsecSuite,
+} from './parsec-suites';
+export { deriveDebianMirror, machineDebianMirror, mirrorFromDeb822, mirrorFromSourcesList } from './debian-mirror';
+export { dependencyNames, privateLibraryDependencies, readDebianParsec, type DebianParsec } from './debian-parsec';
+export { resolveParsecLocally, type LocalResolution, type ParsecChoice } from './resolve-parsec';
+export {
+  checkSystemPackages,
+  installCommand,
+  installSystemPackages,
+  SOFTHSM2_LIBRARY,
+  SYSTEM_REQUIREMENTS,
+  type RequirementStatus,
+} from './system-packages';
+export { findProjectRoot, parsecCacheRoot } from './project-root';
+export { runCommand, outputTail, type CommandResult } from './run-command';

@@ -1,0 +1,49 @@
+import { spawn } from 'node:child_process';
+
+export interface CommandResult {
+  readonly code: number | null;
+  readonly output: string;
+}
+
+export interface RunOptions {
+  readonly cwd?: string;
+  readonly env?: NodeJS.ProcessEnv;
+  /** Called with each complete output line (stdout and stderr interleaved). */
+  readonly onLine?: (line: string) => void;
+}
+
+/** Runs a short-lived tool to completion, collecting stdout and stderr together; never throws on a non-zero exit. */
+export function runCommand(command: string, args: readonly string[], opts: RunOptions = {}): Promise<CommandResult> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(command, args, {
+      cwd: opts.cwd,
+      env: opts.env ?? process.env,
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    const chunks: Buffer[] = [];
+    let partial = '';
+    const onData = (chunk: Buffer) => {
+      chunks.push(chunk);
+      if (!opts.onLine) return;
+      const lines = (partial + chunk.toString()).split('\n');
+      partial = lines.pop() ?? '';
+      for (const line of lines) opts.onLine(line);
+    };
+    child.stdout.on('data', onData);
+    child.stderr.on('data', onData);
+    child.once('error', reject);
+    child.once('close', (code) => {
+      if (partial && opts.onLine) opts.onLine(partial);
+      resolve({ code, output: Buffer.concat(chunks).toString() });
+    });
+  });
+}
+
+/** The last `lines` non-empty lines of a tool's output, for error details. */
+export function outputTail(output: string, lines = 15): string {
+  return output
+    .split('\n')
+    .filter((l) => l.trim().length > 0)
+    .slice(-lines)
+    .join('\n');
+}

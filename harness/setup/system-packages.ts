@@ -1,0 +1,114 @@
+import { existsSync, readdirSync } from 'node:fs';
+import type { ProviderKey } from '../model/providers';
+import { findExecutable, findSystemLibrary } from './find-executable';
+import { outputTail, runCommand } from './run-command';
+import { SetupError } from './setup-error';
+
+/** A probe is a command name (looked up on PATH), an absolute path, or `lib:<soname>` (a system library). */
+export interface SystemRequirement {
+  readonly package: string;
+  readonly probes: readonly string[];
+  readonly neededFor: readonly ProviderKey[];
+}
+
+export const SOFTHSM2_LIBRARY = '/usr/lib/softhsm/libsofthsm2.so';
+
+export const SYSTEM_REQUIREMENTS: readonly SystemRequirement[] = [
+  { package: 'softhsm2', probes: ['softhsm2-util', SOFTHSM2_LIBRARY], neededFor: ['pkcs11'] },
+  { package: 'swtpm', probes: ['swtpm'], neededFor: ['tpm'] },
+  { package: 'swtpm-tools', probes: ['swtpm_setup'], neededFor: ['tpm'] },
+  { package: 'tpm2-tools', probes: ['tpm2_startup'], neededFor: ['tpm'] },
+  // The TCTI plugin Parsec loads for `swtpm:`; the newer suites' build needs glibc 2.38, so it must be the system's.
+  { package: 'libtss2-tcti-swtpm0', probes: ['lib:libtss2-tcti-swtpm.so.0'], neededFor: ['tpm'] },
+];
+
+export interface RequirementStatus {
+  readonly package: string;
+  readonly present: boolean;
+  /** The probes that failed. */
+  readonly missing: readonly string[];
+}
+
+function probeOk(probe: string): boolean {
+  if (probe.startsWith('lib:')) return findSystemLibrary(probe.slice(4)) !== undefined;
+  if (probe.startsWith('/')) return existsSync(probe);
+  return findExecutable(probe) !== undefined;
+}
+
+/** The requirements of the given providers (all when omitted), each with what is missing. */
+export function checkSystemPackages(providers?: readonly ProviderKey[]): RequirementStatus[] {
+  return SYSTEM_REQUIREMENTS.filter((r) => !providers || r.neededFor.some((p) => providers.includes(p))).map((r) => {
+    const missing = r.probes.filter((p) => !probeOk(p));
+    return { package: r.package, present: missing.length === 0, missing };
+  });
+}
+
+export function installCommand(packages: readonly string[]): string {
+  return `sudo apt-get install -y --no-install-recommends ${packages.join(' ')}`;
+}
+
+export function isRoot(): boolean {
+  return process.getuid?.() === 0;
+}
+
+export function aptAvailable(): boolean {
+  return findExecutable('apt-get') !== undefined && findExecutable('dpkg-deb') !== undefined;
+}
+
+function aptListsEmpty(): boolean {
+  try {
+    return !readdirSync('/var/lib/apt/lists').some((f) => f.endsWith('_Packages') || f.includes('_Packages.'));
+  } catch {
+    return true;
+  }
+}
+
+const APT_ENV = { ...process.env, DEBIAN_FRONTEND: 'noninteractive' };
+
+/**
+ * Installs the missing packages with the system's apt (root only). `apt-get update` runs at most once: first when
+ * the package lists are empty (fresh image), otherwise only if the install cannot find a package.
+ */
+export async function installSystemPackages(
+  missing: readonly RequirementStatus[],
+  log: (line: string) => void,
+): Promise<void> {
+  if (missing.length === 0) return;
+  const packages = missing.map((r) => r.package);
+  const what = packages.join(' ');
+  const detail = missing.map((r) => `${r.package} (${r.missing.join(', ')})`).join(', ');
+  if (!aptAvailable()) {
+    throw new SetupError(
+      `missing ${detail} and apt-get is not available; install the equivalents of ${what} with this system's package manager`,
+    );
+  }
+  if (!isRoot()) {
+    throw new SetupError(`missing system packages: ${detail}; install them with: ${installCommand(packages)}`);
+  }
+
+  const progress = (line: string) => {
+    if (/^(Get:\d|Setting up |Fetched )/.test(line)) log(`  apt: ${line.trim()}`);
+  };
+  let updated = false;
+  const update = async () => {
+    log('apt-get update');
+    const res = await runCommand('apt-get', ['update'], { env: APT_ENV, onLine: progress });
+    if (res.code !== 0) throw new SetupError(`apt-get update failed (exit ${res.code})`, outputTail(res.output));
+    updated = true;
+  };
+  if (aptListsEmpty()) await update();
+  const install = () =>
+    runCommand('apt-get', ['install', '-y', '--no-install-recommends', ...packages], {
+      env: APT_ENV,
+      onLine: progress,
+    });
+  log(`installing system packages: ${what}`);
+  let res = await install();
+  if (res.code !== 0 && !updated) {
+    await update();
+    res = await install();
+  }
+  if (res.code !== 0) {
+    throw new SetupError(`apt-get install ${what} failed (exit ${res.code})`, outputTail(res.output));
+  }
+}

@@ -1,0 +1,19 @@
+/** The target did not come up. The message names what failed and carries the log excerpts that explain it. */
+export class TargetStartError extends Error {
+  override readonly name = 'TargetStartError';
+  constructor(
+    /** One line: what failed, e.g. "Parsec exited with code 1 before answering Ping". */
+    readonly reason: string,
+    /** Labelled log excerpts (already redacted), e.g. { 'parsec.log': '...' }. */
+    readonly logs: Readonly<Record<string, string>> = {},
+  ) {
+    super(
+      [
+        reason,
+        ...Object.entries(logs)
+          .filter(([, text]) => text.length > 0)
+          .map(([name, text]) => `--- last lines of ${name} ---\n${text}`),
+      ].join('\n'),
+    );
+  }
+}

@@ -1,0 +1,90 @@
+import { renderParsecConfig, type ParsecConfigSpec } from '../../../harness/targets/native';
+
+const PIN = 'c0ffee0123456789abcdef00';
+
+const base: ParsecConfigSpec = {
+  allowRoot: true,
+  socketPath: '/tmp/run/parsec.sock',
+  sqliteDbPath: '/tmp/run/kim.sqlite3',
+  authenticator: 'UnixPeerCredentials',
+  providers: [{ type: 'mbed' }],
+};
+
+const all: ParsecConfigSpec = {
+  ...base,
+  providers: [
+    { type: 'tpm', tcti: 'swtpm:host=127.0.0.1,port=40001', ownerHierarchyAuth: '' },
+    { type: 'mbed' },
+    { type: 'pkcs11', libraryPath: '/usr/lib/softhsm/libsofthsm2.so', serialNumber: '6e4ea121f86e513c', userPin: PIN },
+  ],
+};
+
+describe('renderParsecConfig', () => {
+  test('core settings, listener, authenticator and key manager for Mbed Crypto alone', () => {
+    expect(renderParsecConfig(base)).toBe(
+      [
+        '[core_settings]',
+        'allow_root = true',
+        'idle_listener_sleep_duration = 1',
+        'log_level = "info"',
+        'log_error_details = true',
+        '',
+        '[listener]',
+        'listener_type = "DomainSocket"',
+        'timeout = 3000',
+        'socket_path = "/tmp/run/parsec.sock"',
+        '',
+        '[authenticator]',
+        'auth_type = "UnixPeerCredentials"',
+        '',
+        '[[key_manager]]',
+        'name = "sqlite-manager"',
+        'manager_type = "SQLite"',
+        'sqlite_db_path = "/tmp/run/kim.sqlite3"',
+        '',
+        '[[provider]]',
+        'provider_type = "MbedCrypto"',
+        'key_info_manager = "sqlite-manager"',
+        '',
+      ].join('\n'),
+    );
+  });
+
+  test('providers keep the requested order with their own settings', () => {
+    const text = renderParsecConfig(all);
+    const providers = text.split('[[provider]]\n').slice(1);
+    expect(providers).toEqual([
+      'provider_type = "Tpm"\nkey_info_manager = "sqlite-manager"\ntcti = "swtpm:host=127.0.0.1,port=40001"\nowner_hierarchy_auth = ""\n\n',
+      'provider_type = "MbedCrypto"\nkey_info_manager = "sqlite-manager"\n\n',
+      'provider_type = "Pkcs11"\nkey_info_manager = "sqlite-manager"\nlibrary_path = "/usr/lib/softhsm/libsofthsm2.so"\n' +
+        `serial_number = "6e4ea121f86e513c"\nuser_pin = "${PIN}"\n`,
+    ]);
+  });
+
+  test('the PIN appears on the user_pin line and nowhere else', () => {
+    const lines = renderParsecConfig(all).split('\n');
+    expect(lines.filter((l) => l.includes(PIN))).toEqual([`user_pin = "${PIN}"`]);
+  });
+
+  test('allow_root follows the spec, Direct authenticator with admins', () => {
+    const text = renderParsecConfig({ ...base, allowRoot: false, authenticator: 'Direct', admins: ['0', 'ad"min'] });
+    expect(text).toContain('allow_root = false\n');
+    expect(text).toContain('[authenticator]\nauth_type = "Direct"\nadmins = [{ name = "0" }, { name = "ad\\"min" }]\n');
+  });
+
+  test('no admins line without admins', () => {
+    expect(renderParsecConfig({ ...base, admins: [] })).not.toContain('admins');
+  });
+
+  test('paths with quotes, backslashes and control characters are escaped', () => {
+    const text = renderParsecConfig({ ...base, socketPath: '/tmp/a "b"\\c\nd\u0001.sock' });
+    expect(text).toContain('socket_path = "/tmp/a \\"b\\"\\\\c\\nd\\u0001.sock"\n');
+  });
+
+  test('rejects an empty provider list and a provider listed twice', () => {
+    expect(() => renderParsecConfig({ ...base, providers: [] })).toThrow('at least one provider');
+    expect(() => renderParsecConfig({ ...base, providers: [{ type: 'mbed' }, { type: 'mbed' }] })).toThrow(
+      "provider 'mbed' is listed twice",
+    );
+  });
+});

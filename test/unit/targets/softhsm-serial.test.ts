@@ -1,0 +1,34 @@
+import { redact, serialFromShowSlots } from '../../../harness/targets/native';
+
+const SHOW_SLOTS = `Available slots:
+Slot 1403711226
+    Slot info:
+        Description:      SoftHSM slot ID 0x53aaf0fa
+        Token present:    yes
+    Token info:
+        Model:            SoftHSM v2
+        Serial number:    6e4ea121f86e513c
+        Initialized:      yes
+        Label:            parsec-conformance
+Slot 1
+    Slot info:
+        Description:      SoftHSM slot ID 0x1
+        Token present:    yes
+    Token info:
+        Serial number:
+        Initialized:      no
+        Label:
+`;
+
+describe('SoftHSM helpers', () => {
+  test('finds the serial number of the token by its label', () => {
+    expect(serialFromShowSlots(SHOW_SLOTS, 'parsec-conformance')).toBe('6e4ea121f86e513c');
+    expect(serialFromShowSlots(SHOW_SLOTS, 'other')).toBeUndefined();
+  });
+
+  test('redact hides every occurrence of each secret', () => {
+    expect(redact('pin abcd1234 and again abcd1234; so 9999zz', ['abcd1234', '9999zz'])).toBe(
+      'pin *** and again ***; so ***',
+    );
+  });
+});
