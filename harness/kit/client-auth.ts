@@ -1,0 +1,14 @@
+import type { ClientAuth } from '../targets/target';
+import type { ClientAuthConfig } from '../wire';
+
+/** Maps the target's authenticator onto the wire client's auth setting. */
+export function clientAuthOf(auth: ClientAuth): ClientAuthConfig {
+  switch (auth.kind) {
+    case 'none':
+      return 'none';
+    case 'direct':
+      return { direct: auth.appName };
+    case 'unix-peer':
+      return 'unix-peer';
+  }
+}

@@ -1,0 +1,190 @@
+import { PROVIDER_FACTS, type ProviderKey } from '../model/providers';
+import { readRunContext, type DiscoveredProvider, type RunContext } from '../run/context';
+import { ParsecClient, opcodeCode, type OpcodeName } from '../wire';
+import { caseId, slugify } from './case-id';
+import { recordCaseMeta, recordObserved, type CaseMeta } from './case-meta';
+import { expectationFor } from './expectations';
+import { KeyTracker } from './key-tracker';
+import { clientAuthOf } from './client-auth';
+
+/** Static facts about a suite: its file declares them once, reports and coverage checks read them. */
+export interface SuiteMeta {
+  /** Suite name, the file's stem (e.g. 'list-opcodes'); part of every case id. */
+  readonly name: string;
+  /** The operation the suite is about; cases may name another through their options. */
+  readonly opcode: OpcodeName;
+  readonly description: string;
+}
+
+/** A configured crypto provider as the suites see it. */
+export interface ProviderCtx {
+  readonly key: ProviderKey;
+  readonly id: number;
+  readonly label: string;
+  readonly info: DiscoveredProvider;
+  readonly opcodes: ReadonlySet<number>;
+  lists(op: OpcodeName): boolean;
+}
+
+export interface CaseCtx {
+  readonly client: ParsecClient;
+  readonly context: RunContext;
+  /** Creates run-unique key names and destroys every key the case made, after the case. */
+  readonly keys: KeyTracker;
+}
+
+export interface ProviderCaseCtx extends CaseCtx {
+  readonly provider: ProviderCtx;
+}
+
+export interface CaseOptions {
+  /** Operation under test when it differs from the suite's. */
+  readonly opcode?: OpcodeName;
+  /** Operations the provider must list; otherwise the case is skipped with a reason naming the missing one. */
+  readonly requires?: readonly OpcodeName[];
+  /** An explicit skip reason (the case is still declared and reported). */
+  readonly skip?: string;
+  readonly timeoutMs?: number;
+}
+
+export interface CaseDeclarer<T> {
+  case(title: string, fn: (t: T) => Promise<void>, options?: CaseOptions): void;
+  /**
+   * A key shared by several cases of this provider's block: created on first use (so skipped cases cost nothing),
+   * destroyed after the block. The returned function gives its name; a failed creation fails each case that uses it.
+   */
+  sharedKey(tag: string, create: (client: ParsecClient, name: string) => Promise<void>): () => Promise<string>;
+}
+
+export interface SuiteDeclarer {
+  readonly context: RunContext;
+  /** Cases about the service as a whole; reported under provider 'core'. */
+  core(declare: (c: CaseDeclarer<CaseCtx>) => void): void;
+  /** The same cases for every configured crypto provider (table-driven: one describe block per provider). */
+  eachProvider(declare: (c: CaseDeclarer<ProviderCaseCtx>, provider: ProviderCtx) => void): void;
+}
+
+function providerCtxs(context: RunContext): ProviderCtx[] {
+  return context.requestedProviders.map((key) => {
+    const info = context.providers.find((p) => p.key === key);
+    const facts = Object.values(PROVIDER_FACTS).find((f) => f.key === key);
+    if (!facts) throw new Error(`no provider facts for '${key}'`);
+    const opcodes = new Set(context.opcodes[facts.id] ?? []);
+    return {
+      key,
+      id: facts.id,
+      label: facts.label,
+      // A requested provider the service did not list still gets its cases declared; they fail loudly.
+      info: info ?? { id: facts.id, key, uuid: '', name: '(not listed by the service)', vendor: '', version: '' },
+      opcodes,
+      lists: (op: OpcodeName) => opcodes.has(opcodeCode(op)),
+    };
+  });
+}
+
+function missingOpcode(
+  provider: ProviderCtx | undefined,
+  requires: readonly OpcodeName[] | undefined,
+): string | undefined {
+  if (!provider || !requires) return undefined;
+  const missing = requires.find((op) => !provider.lists(op));
+  if (missing === undefined) return undefined;
+  const code = `0x${opcodeCode(missing).toString(16).padStart(2, '0')}`;
+  return `${missing} (${code}) not listed by provider ${provider.label} (${provider.id})`;
+}
+
+/**
+ * Declares a suite: Jest `describe(<provider>) > describe(<suite>) > test(<title>)`, case ids derived from those
+ * three, metadata recorded for the reporters, skips with reasons, known deviations applied as `test.failing`.
+ */
+export function defineSuite(meta: SuiteMeta, declare: (s: SuiteDeclarer) => void): void {
+  const context = readRunContext();
+  const testFile = expect.getState().testPath ?? meta.name;
+  const client = new ParsecClient({ socketPath: context.socketPath, auth: clientAuthOf(context.auth) });
+  const seen = new Set<string>();
+
+  const declareCases = <T extends CaseCtx>(
+    providerKey: string,
+    provider: ProviderCtx | undefined,
+    makeCtx: (keys: KeyTracker) => T,
+    body: (c: CaseDeclarer<T>) => void,
+  ): void => {
+    describe(providerKey, () => {
+      describe(meta.name, () => {
+        const shared = new KeyTracker(client, context.runId, `${providerKey}/${meta.name}`);
+        afterAll(async () => {
+          const leftovers = await shared.destroyAll();
+          if (leftovers.length > 0) throw new Error(`could not destroy shared keys: ${leftovers.join('; ')}`);
+        });
+        body({
+          sharedKey(tag, create) {
+            let pending: Promise<string> | undefined;
+            return () => {
+              pending ??= (async () => {
+                const name = shared.track(provider?.id ?? 0, shared.name(tag));
+                await create(client, name);
+                return name;
+              })();
+              return pending;
+            };
+          },
+          case(title, fn, options = {}) {
+            const id = caseId(providerKey, meta.name, title);
+            if (seen.has(id)) throw new Error(`duplicate case id ${id}: case titles must be unique within a suite`);
+            if (slugify(title) === '') throw new Error(`case title '${title}' has no usable characters for an id`);
+            seen.add(id);
+            const skipReason = options.skip ?? missingOpcode(provider, options.requires);
+            const expectation = skipReason ? undefined : expectationFor(context, id);
+            const record: CaseMeta = {
+              id,
+              suite: meta.name,
+              provider: providerKey,
+              opcode: options.opcode ?? meta.opcode,
+              title,
+              ...(skipReason ? { skipReason } : {}),
+              ...(expectation ? { expectedFailure: expectation } : {}),
+            };
+            recordCaseMeta(context.metaDir, testFile, record);
+            if (skipReason) {
+              test.skip(title, () => undefined);
+              return;
+            }
+            const run = async (): Promise<void> => {
+              const keys = new KeyTracker(client, context.runId, id);
+              let failure: unknown;
+              try {
+                await fn(makeCtx(keys));
+              } catch (e) {
+                failure = e;
+                if (expectation) recordObserved(context.metaDir, id, (e as Error).message.split('\n')[0] ?? String(e));
+              }
+              // Keys are destroyed even when the case failed; a key that cannot be destroyed fails the case.
+              const leftovers = await keys.destroyAll();
+              if (failure !== undefined) throw failure;
+              if (leftovers.length > 0)
+                throw new Error(`could not destroy keys created by the case: ${leftovers.join('; ')}`);
+            };
+            (expectation ? test.failing : test)(title, run, options.timeoutMs);
+          },
+        });
+      });
+    });
+  };
+
+  declare({
+    context,
+    core(body) {
+      declareCases('core', undefined, (keys) => ({ client, context, keys }), body);
+    },
+    eachProvider(body) {
+      for (const provider of providerCtxs(context)) {
+        declareCases(
+          provider.key,
+          provider,
+          (keys) => ({ client, context, keys, provider }),
+          (c) => body(c, provider),
+        );
+      }
+    },
+  });
+}

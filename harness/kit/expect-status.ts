@@ -1,0 +1,23 @@
+import { ServiceStatusError, statusCode, type StatusName } from '../wire';
+
+/**
+ * Asserts that a request is answered with exactly this status. Success and every other status fail with a message
+ * naming what was expected and what came back; transport errors propagate as they are.
+ */
+export async function expectStatus<T>(call: Promise<T>, expected: StatusName): Promise<ServiceStatusError> {
+  let value: T;
+  try {
+    value = await call;
+  } catch (e) {
+    if (!(e instanceof ServiceStatusError)) throw e;
+    if (e.statusName === expected) return e;
+    throw new Error(
+      `expected ${expected} (${statusCode(expected)}), got ${e.statusName} (${e.status}) from ${e.opcode} on provider ${e.provider}`,
+    );
+  }
+  const shown =
+    value === undefined
+      ? ''
+      : `: ${JSON.stringify(value, (_k, v) => (v instanceof Uint8Array ? `<${v.length} bytes>` : v)).slice(0, 200)}`;
+  throw new Error(`expected ${expected} (${statusCode(expected)}), got Success${shown}`);
+}

@@ -1,0 +1,85 @@
+import { existsSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import type { RunContext } from '../run/context';
+
+/**
+ * Known deviations of a real service live outside the tests, one file per product and version:
+ * `fixtures/expectations/<product>-<version>.json`. Each entry names a case id (or a `*` pattern), the expected
+ * outcome, the reason and the evidence seen. A matching case runs as an expected failure: it reports
+ * `expected-fail` when it fails and `unexpected-pass` when it passes.
+ */
+export interface ExpectationEntry {
+  readonly case: string;
+  readonly expect: 'fail';
+  readonly reason: string;
+  readonly evidence: string;
+}
+
+export interface ExpectationFile {
+  readonly product: string;
+  readonly version: string;
+  readonly entries: readonly ExpectationEntry[];
+}
+
+export const EXPECTATIONS_DIR = join(__dirname, '..', '..', 'fixtures', 'expectations');
+
+export function expectationFileName(product: string, version: string): string {
+  return `${product}-${version}.json`;
+}
+
+/** Validates a parsed file and says exactly which entry is malformed. */
+export function parseExpectationFile(text: string, source: string): ExpectationFile {
+  const data = JSON.parse(text) as Partial<ExpectationFile>;
+  if (typeof data.product !== 'string' || typeof data.version !== 'string' || !Array.isArray(data.entries)) {
+    throw new Error(`${source}: expected {"product": string, "version": string, "entries": [...]}`);
+  }
+  data.entries.forEach((e: Partial<ExpectationEntry>, i) => {
+    const missing = (['case', 'expect', 'reason', 'evidence'] as const).filter(
+      (k) => typeof e[k] !== 'string' || e[k] === '',
+    );
+    if (missing.length > 0) throw new Error(`${source}: entry ${i} lacks ${missing.join(', ')}`);
+    if (e.expect !== 'fail')
+      throw new Error(`${source}: entry ${i} (${e.case}) has expect '${e.expect}'; only 'fail' is known`);
+  });
+  return data as ExpectationFile;
+}
+
+function patternToRegExp(pattern: string): RegExp {
+  const escaped = pattern.replace(/[.+?^${}()|[\]\\]/g, '\\$&').replace(/\*/g, '.*');
+  return new RegExp(`^${escaped}$`);
+}
+
+export function matchExpectation(
+  files: readonly { file: ExpectationFile; source: string }[],
+  id: string,
+): { reason: string; source: string } | undefined {
+  for (const { file, source } of files) {
+    for (const entry of file.entries) {
+      if (patternToRegExp(entry.case).test(id))
+        return { reason: `${entry.reason} [evidence: ${entry.evidence}]`, source };
+    }
+  }
+  return undefined;
+}
+
+let cache: { key: string; files: { file: ExpectationFile; source: string }[] } | undefined;
+
+/** The files that apply to this run: today the Parsec service's own version. */
+export function loadExpectations(
+  context: RunContext,
+  dir = EXPECTATIONS_DIR,
+): { file: ExpectationFile; source: string }[] {
+  const key = `${dir}|${context.target.parsecVersion}`;
+  if (cache?.key === key) return cache.files;
+  const names = [expectationFileName('parsec', context.target.parsecVersion)];
+  const files = names
+    .map((n) => join(dir, n))
+    .filter((p) => existsSync(p))
+    .map((p) => ({ file: parseExpectationFile(readFileSync(p, 'utf8'), p), source: p }));
+  cache = { key, files };
+  return files;
+}
+
+export function expectationFor(context: RunContext, id: string): { reason: string; source: string } | undefined {
+  return matchExpectation(loadExpectations(context), id);
+}

@@ -1,0 +1,60 @@
+import { ServiceStatusError, type KeyAttributes, type ParsecClient } from '../wire';
+
+let counter = 0;
+
+interface TrackedKey {
+  readonly provider: number;
+  readonly name: string;
+  readonly client: ParsecClient;
+}
+
+/**
+ * Hands out run-unique key names and destroys every key a case created, also when the case failed. A key is tracked
+ * before the request that may create it, so a create that unexpectedly succeeds is cleaned up too.
+ */
+export class KeyTracker {
+  private readonly tracked: TrackedKey[] = [];
+
+  constructor(
+    private readonly client: ParsecClient,
+    private readonly runId: string,
+    private readonly caseId: string,
+  ) {}
+
+  /** A fresh name: `pc-<run>-<pid>-<n>-<tag>`; unique across workers and runs, readable in the service log. */
+  name(tag = 'key'): string {
+    counter += 1;
+    return `pc-${this.runId}-${process.pid}-${counter}-${tag}`;
+  }
+
+  track(provider: number, name: string, client: ParsecClient = this.client): string {
+    this.tracked.push({ provider, name, client });
+    return name;
+  }
+
+  async generate(provider: number, attributes: KeyAttributes, tag?: string): Promise<string> {
+    const name = this.track(provider, this.name(tag));
+    await this.client.generateKey(provider, name, attributes);
+    return name;
+  }
+
+  async import(provider: number, attributes: KeyAttributes, data: Uint8Array, tag?: string): Promise<string> {
+    const name = this.track(provider, this.name(tag));
+    await this.client.importKey(provider, name, attributes, data);
+    return name;
+  }
+
+  /** Destroys what is still there; a key that is already gone is fine. Returns what could not be destroyed. */
+  async destroyAll(): Promise<string[]> {
+    const problems: string[] = [];
+    for (const key of this.tracked.splice(0).reverse()) {
+      try {
+        await key.client.destroyKey(key.provider, key.name);
+      } catch (e) {
+        if (e instanceof ServiceStatusError && e.statusName === 'PsaErrorDoesNotExist') continue;
+        problems.push(`${key.name} on provider ${key.provider} (case ${this.caseId}): ${(e as Error).message}`);
+      }
+    }
+    return problems;
+  }
+}

@@ -1,0 +1,107 @@
+import type { AggregatedResult } from '@jest/test-result';
+import { relative } from 'node:path';
+import { caseId } from '../kit/case-id';
+import type { CaseMeta } from '../kit/case-meta';
+import type { RunContext } from '../run/context';
+import type { CaseResult, CaseStatus, RunResults } from './model';
+
+function firstLines(text: string, n = 40): string {
+  // Jest failure messages carry ANSI colours and long stacks; reports keep the readable head.
+  // eslint-disable-next-line no-control-regex
+  const plain = text.replace(/\u001b\[[0-9;]*m/g, '');
+  return plain.split('\n').slice(0, n).join('\n').trim();
+}
+
+function statusOf(jestStatus: string, meta: CaseMeta | undefined): CaseStatus {
+  const expectedFail = meta?.expectedFailure !== undefined;
+  switch (jestStatus) {
+    case 'passed':
+      // `test.failing` passes when the body failed: the known deviation is still there.
+      return expectedFail ? 'expected-fail' : 'passed';
+    case 'failed':
+      return expectedFail ? 'unexpected-pass' : 'failed';
+    default:
+      return 'skipped';
+  }
+}
+
+/**
+ * Joins Jest's results with what the suites declared (ids, opcodes, skip reasons, expectations). Whatever Jest ran
+ * that the kit did not declare, and whatever a test file failed to load, still becomes a named case: lost coverage
+ * must show.
+ */
+export function buildResults(
+  aggregated: Pick<AggregatedResult, 'testResults' | 'startTime'>,
+  context: RunContext,
+  metas: ReadonlyMap<string, CaseMeta>,
+  observed: ReadonlyMap<string, string>,
+  rootDir: string,
+  now = Date.now(),
+): RunResults {
+  const cases: CaseResult[] = [];
+  const reported = new Set<string>();
+  for (const file of aggregated.testResults) {
+    const rel = relative(rootDir, file.testFilePath);
+    for (const a of file.testResults) {
+      const [provider = 'unknown', suite = rel] = a.ancestorTitles;
+      const id = caseId(provider, suite, a.title);
+      const meta = metas.get(id);
+      const status = statusOf(a.status, meta);
+      reported.add(id);
+      let message = '';
+      if (status === 'failed') message = firstLines(a.failureMessages.join('\n'));
+      else if (status === 'unexpected-pass') message = `expected to fail (${meta?.expectedFailure?.reason}) but passed`;
+      else if (status === 'expected-fail') message = `${meta?.expectedFailure?.reason}; observed: ${observed.get(id) ?? 'n/a'}`;
+      else if (status === 'skipped') message = meta?.skipReason ?? 'skipped without a recorded reason';
+      cases.push({
+        id,
+        suite,
+        provider,
+        opcode: meta?.opcode ?? 'n/a',
+        title: a.title,
+        status,
+        durationMs: Math.round(a.duration ?? 0),
+        message,
+      });
+    }
+    if (file.testExecError || (file.testResults.length === 0 && file.failureMessage)) {
+      const suite = rel.replace(/^suites\//, '').replace(/\.test\.ts$/, '');
+      cases.push({
+        id: `harness/${suite}/suite-runs`,
+        suite,
+        provider: 'harness',
+        opcode: 'n/a',
+        title: `suite file ${rel} runs`,
+        status: 'failed',
+        durationMs: 0,
+        message: firstLines(file.failureMessage ?? file.testExecError?.message ?? 'test file failed'),
+      });
+    }
+  }
+  for (const [id, meta] of metas) {
+    if (reported.has(id)) continue;
+    cases.push({
+      id,
+      suite: meta.suite,
+      provider: meta.provider,
+      opcode: meta.opcode,
+      title: meta.title,
+      status: 'failed',
+      durationMs: 0,
+      message: 'declared but never reported by Jest (its test file crashed or was interrupted)',
+    });
+  }
+  return {
+    target: {
+      kind: context.target.kind,
+      parsecVersion: context.target.parsecVersion,
+      parsecBinary: context.target.parsecBinary,
+      parsecOrigin: context.target.parsecOrigin,
+      startupMs: context.target.startupMs,
+      providers: context.providers.map((p) => ({ id: p.id, name: p.name, version: p.version, uuid: p.uuid })),
+    },
+    startedAt: context.startedAt,
+    durationMs: Math.max(0, now - (aggregated.startTime || now)),
+    cases,
+  };
+}

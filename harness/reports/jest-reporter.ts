@@ -1,0 +1,55 @@
+import type { AggregatedResult, Reporter, TestContext } from '@jest/reporters';
+import type { Config } from '@jest/types';
+import { readAllCaseMeta, readObserved } from '../kit/case-meta';
+import { CONTEXT_ENV, readRunContext } from '../run/context';
+import { buildResults } from './build-results';
+import { countByStatus, type RunResults } from './model';
+import { writeReports } from './write-reports';
+
+export interface ConformanceReporterOptions {
+  readonly outDir: string;
+}
+
+/** Lets the CLI read the verdict without parsing files back. */
+export const lastRun: { results?: RunResults; reportErrors?: string[] } = {};
+
+export function summaryLines(results: RunResults): string[] {
+  const providers = [...new Set(results.cases.map((c) => c.provider))];
+  const lines = providers.map((p) => {
+    const counts = countByStatus(results.cases.filter((c) => c.provider === p));
+    const parts = Object.entries(counts)
+      .filter(([, n]) => n > 0)
+      .map(([s, n]) => `${n} ${s}`);
+    return `  ${p.padEnd(10)} ${parts.join(', ')}`;
+  });
+  const all = countByStatus(results.cases);
+  return [
+    `Parsec ${results.target.parsecVersion} (${results.target.parsecBinary}), ${results.cases.length} cases in ${(results.durationMs / 1000).toFixed(1)} s`,
+    ...lines,
+    `  total      ${all.passed} passed, ${all.failed} failed, ${all.skipped} skipped, ${all['expected-fail']} expected-fail, ${all['unexpected-pass']} unexpected-pass`,
+  ];
+}
+
+export default class ConformanceReporter implements Pick<Reporter, 'onRunComplete'> {
+  constructor(
+    private readonly globalConfig: Config.GlobalConfig,
+    private readonly options: ConformanceReporterOptions,
+  ) {}
+
+  onRunComplete(_contexts: Set<TestContext>, aggregated: AggregatedResult): void {
+    if (!process.env[CONTEXT_ENV]) return; // globalSetup failed before discovery; the CLI reports that itself
+    const context = readRunContext();
+    const results = buildResults(
+      aggregated,
+      context,
+      readAllCaseMeta(context.metaDir),
+      readObserved(context.metaDir),
+      this.globalConfig.rootDir,
+    );
+    const { written, errors } = writeReports(results, this.options.outDir);
+    lastRun.results = results;
+    lastRun.reportErrors = errors;
+    const out = [...summaryLines(results), ...written.map((w) => `  wrote ${w}`), ...errors.map((e) => `  REPORT ERROR ${e}`)];
+    process.stderr.write(`\n${out.join('\n')}\n`);
+  }
+}

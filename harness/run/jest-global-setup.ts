@@ -1,0 +1,68 @@
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { randomBytes } from 'node:crypto';
+import { registerCleanup } from '../lifecycle';
+import { ensureSetup } from '../setup';
+import { startNativeTarget } from '../targets/native';
+import { ParsecClient } from '../wire';
+import { clientAuthOf } from '../kit/client-auth';
+import { CONTEXT_ENV, type RunContext } from './context';
+import { discover } from './discover';
+import { runOptionsFromEnv } from './options';
+import { progress, runState } from './run-state';
+
+/** Brings the target up once per run, asks it what it offers, and writes the run context the suites load. */
+export default async function globalSetup(): Promise<void> {
+  const options = runOptionsFromEnv();
+  const state = runState();
+  const t0 = Date.now();
+  const parsec = await ensureSetup({
+    ...(options.parsecSuite ? { parsecSuite: options.parsecSuite } : {}),
+    ...(options.parsecBin ? { parsecBin: options.parsecBin } : {}),
+    log: progress,
+  });
+  progress(`setup ready in ${Date.now() - t0} ms; Parsec from ${parsec.origin}: ${parsec.path}`);
+
+  const metaDir = mkdtempSync(join(tmpdir(), `parsec-conformance-${process.pid}-meta-`));
+  state.metaDir = metaDir;
+  const unregister = registerCleanup(() => rmSync(metaDir, { recursive: true, force: true }));
+  state.unregisterMeta = unregister;
+
+  const target = await startNativeTarget({ parsec, providers: options.providers, log: progress });
+  state.target = target;
+  try {
+    const client = new ParsecClient({ socketPath: target.socketPath, auth: clientAuthOf(target.auth) });
+    const found = await discover(client);
+    const context: RunContext = {
+      formatVersion: 1,
+      runId: randomBytes(3).toString('hex'),
+      startedAt: new Date(t0).toISOString(),
+      socketPath: target.socketPath,
+      auth: target.auth,
+      target: {
+        kind: target.kind,
+        parsecVersion: found.parsecVersion,
+        parsecBinary: parsec.path,
+        parsecOrigin: parsec.origin,
+        ...(parsec.packageVersion ? { packageVersion: parsec.packageVersion } : {}),
+        startupMs: target.startupMs,
+      },
+      providers: found.providers,
+      requestedProviders: options.providers,
+      opcodes: found.opcodes,
+      authenticators: found.authenticators,
+      metaDir,
+    };
+    const contextPath = join(metaDir, 'context.json');
+    writeFileSync(contextPath, JSON.stringify(context, null, 2));
+    state.contextPath = contextPath;
+    process.env[CONTEXT_ENV] = contextPath;
+    progress(
+      `Parsec ${found.parsecVersion} ready in ${target.startupMs} ms: ${found.providers.map((p) => `${p.key ?? p.id} ${p.version}`).join(', ')}`,
+    );
+  } catch (e) {
+    await target.stop();
+    throw e;
+  }
+}

@@ -1,0 +1,94 @@
+import type { AggregatedResult } from '@jest/test-result';
+import { buildResults } from '../../../harness/reports/build-results';
+import { renderResultsJson } from '../../../harness/reports/results-json';
+import type { CaseMeta } from '../../../harness/kit/case-meta';
+import type { RunContext } from '../../../harness/run/context';
+
+const context: RunContext = {
+  formatVersion: 1,
+  runId: 'abc123',
+  startedAt: '2026-11-29T00:00:00.000Z',
+  socketPath: '/tmp/x.sock',
+  auth: { kind: 'unix-peer' },
+  target: { kind: 'native', parsecVersion: '1.4.1', parsecBinary: '/p/parsec', parsecOrigin: 'debian:trixie', startupMs: 300 },
+  providers: [
+    { id: 1, key: 'mbed', uuid: 'u1', name: 'Mbed Crypto provider', vendor: 'Arm', version: '0.1.0' },
+    { id: 0, key: 'core', uuid: 'u0', name: 'Core provider', vendor: '', version: '1.4.1' },
+  ],
+  requestedProviders: ['mbed'],
+  opcodes: { 0: [1], 1: [2] },
+  authenticators: [],
+  metaDir: '/nonexistent',
+};
+
+function assertion(ancestorTitles: string[], title: string, status: string, failureMessages: string[] = []) {
+  return { ancestorTitles, title, status, failureMessages, duration: 5, fullName: '', numPassingAsserts: 0 };
+}
+
+function aggregated(files: unknown[]): Pick<AggregatedResult, 'testResults' | 'startTime'> {
+  return { startTime: 1000, testResults: files as AggregatedResult['testResults'] };
+}
+
+const metas = new Map<string, CaseMeta>([
+  ['mbed/ping/passes', { id: 'mbed/ping/passes', suite: 'ping', provider: 'mbed', opcode: 'Ping', title: 'passes' }],
+  ['mbed/ping/skips', { id: 'mbed/ping/skips', suite: 'ping', provider: 'mbed', opcode: 'Ping', title: 'skips', skipReason: 'because' }],
+  [
+    'mbed/ping/deviates',
+    { id: 'mbed/ping/deviates', suite: 'ping', provider: 'mbed', opcode: 'Ping', title: 'deviates', expectedFailure: { reason: 'known', source: 'f' } },
+  ],
+  [
+    'mbed/ping/fixed',
+    { id: 'mbed/ping/fixed', suite: 'ping', provider: 'mbed', opcode: 'Ping', title: 'fixed', expectedFailure: { reason: 'known', source: 'f' } },
+  ],
+  ['mbed/ping/lost', { id: 'mbed/ping/lost', suite: 'ping', provider: 'mbed', opcode: 'Ping', title: 'lost' }],
+]);
+
+describe('buildResults', () => {
+  const results = buildResults(
+    aggregated([
+      {
+        testFilePath: '/root/suites/core/ping.test.ts',
+        testResults: [
+          assertion(['mbed', 'ping'], 'passes', 'passed'),
+          assertion(['mbed', 'ping'], 'skips', 'pending'),
+          assertion(['mbed', 'ping'], 'deviates', 'passed'),
+          assertion(['mbed', 'ping'], 'fixed', 'failed'),
+        ],
+      },
+      { testFilePath: '/root/suites/core/broken.test.ts', testResults: [], failureMessage: '\u001b[31mSyntaxError\u001b[0m: x', testExecError: { message: 'x' } },
+    ]),
+    context,
+    metas,
+    new Map([['mbed/ping/deviates', 'expected PsaErrorNotPermitted, got Success']]),
+    '/root',
+    3500,
+  );
+  const byId = new Map(results.cases.map((c) => [c.id, c]));
+
+  it('maps Jest outcomes through the declared expectations', () => {
+    expect(byId.get('mbed/ping/passes')?.status).toBe('passed');
+    expect(byId.get('mbed/ping/skips')).toMatchObject({ status: 'skipped', message: 'because' });
+    expect(byId.get('mbed/ping/deviates')).toMatchObject({
+      status: 'expected-fail',
+      message: 'known; observed: expected PsaErrorNotPermitted, got Success',
+    });
+    expect(byId.get('mbed/ping/fixed')?.status).toBe('unexpected-pass');
+  });
+
+  it('turns a test file that did not load, and a declared case never reported, into named failures', () => {
+    expect(byId.get('harness/core/broken/suite-runs')).toMatchObject({ status: 'failed', message: 'SyntaxError: x' });
+    expect(byId.get('mbed/ping/lost')).toMatchObject({ status: 'failed' });
+  });
+
+  it('records the target from the run context and the duration from Jest', () => {
+    expect(results.target).toMatchObject({ kind: 'native', parsecVersion: '1.4.1', parsecBinary: '/p/parsec' });
+    expect(results.target.providers.map((p) => p.id)).toEqual([1, 0]);
+    expect(results.durationMs).toBe(2500);
+  });
+
+  it('serialises results.json with the documented keys', () => {
+    const json = JSON.parse(renderResultsJson(results));
+    expect(Object.keys(json)).toEqual(['target', 'startedAt', 'durationMs', 'cases']);
+    expect(Object.keys(json.cases[0])).toEqual(['id', 'suite', 'provider', 'opcode', 'title', 'status', 'durationMs', 'message']);
+  });
+});
