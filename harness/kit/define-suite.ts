@@ -1,6 +1,7 @@
 import { PROVIDER_FACTS, type ProviderKey } from '../model/providers';
 import { readRunContext, type DiscoveredProvider, type RunContext } from '../run/context';
-import { ParsecClient, opcodeCode, type OpcodeName } from '../wire';
+import { answerFor } from '../capabilities';
+import { ParsecClient, opcodeCode, type CheckType, type KeyAttributes, type OpcodeName } from '../wire';
 import { caseId, slugify } from './case-id';
 import { recordCaseMeta, recordObserved, type CaseMeta } from './case-meta';
 import { expectationFor } from './expectations';
@@ -24,6 +25,13 @@ export interface ProviderCtx {
   readonly info: DiscoveredProvider;
   readonly opcodes: ReadonlySet<number>;
   lists(op: OpcodeName): boolean;
+  /**
+   * What the provider answered to CanDoCrypto for this question at discovery ('Success' or a status name), or
+   * 'PsaErrorNotSupported' when it does not list CanDoCrypto. The question must be in harness/capabilities.
+   */
+  canDo(checkType: CheckType, attributes: KeyAttributes): string;
+  /** canDo(...) === 'Success'. */
+  can(checkType: CheckType, attributes: KeyAttributes): boolean;
 }
 
 export interface CaseCtx {
@@ -70,7 +78,12 @@ function providerCtxs(context: RunContext): ProviderCtx[] {
     const facts = Object.values(PROVIDER_FACTS).find((f) => f.key === key);
     if (!facts) throw new Error(`no provider facts for '${key}'`);
     const opcodes = new Set(context.opcodes[facts.id] ?? []);
+    const answers = context.capabilities[facts.id];
+    const canDo = (checkType: CheckType, attributes: KeyAttributes): string =>
+      answerFor(answers, { checkType, attributes });
     return {
+      canDo,
+      can: (checkType: CheckType, attributes: KeyAttributes) => canDo(checkType, attributes) === 'Success',
       key,
       id: facts.id,
       label: facts.label,

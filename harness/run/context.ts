@@ -49,6 +49,8 @@ export interface RunContext {
   /** ListOpcodes answer per provider id (Core included), as sorted numbers. */
   readonly opcodes: Readonly<Record<number, readonly number[]>>;
   readonly authenticators: readonly DiscoveredAuthenticator[];
+  /** CanDoCrypto answers per provider id for the probe catalogue (harness/capabilities): probe key → status name. */
+  readonly capabilities: Readonly<Record<number, Readonly<Record<string, string>>>>;
   /** Folder where suites record case metadata for the reporters. */
   readonly metaDir: string;
 }

@@ -1,5 +1,6 @@
 import { PROVIDER_FACTS, type ProviderIdValue } from '../model/providers';
-import type { ParsecClient } from '../wire';
+import { probeCapabilities, type CapabilityAnswers } from '../capabilities';
+import { opcodeCode, type ParsecClient } from '../wire';
 import type { DiscoveredAuthenticator, DiscoveredProvider } from './context';
 
 export interface Discovery {
@@ -7,6 +8,7 @@ export interface Discovery {
   readonly providers: DiscoveredProvider[];
   readonly opcodes: Record<number, number[]>;
   readonly authenticators: DiscoveredAuthenticator[];
+  readonly capabilities: Record<number, CapabilityAnswers>;
 }
 
 /** Asks the service what it is: the version actually run is the Core provider's, never a package label. */
@@ -29,5 +31,14 @@ export async function discover(client: ParsecClient): Promise<Discovery> {
     description: a.description,
     version: `${a.versionMaj}.${a.versionMin}.${a.versionRev}`,
   }));
-  return { parsecVersion: core.version, providers, opcodes, authenticators };
+  const capabilities: Record<number, CapabilityAnswers> = {};
+  const canDo = opcodeCode('CanDoCrypto');
+  await Promise.all(
+    providers
+      .filter((p) => p.id !== 0 && opcodes[p.id]?.includes(canDo))
+      .map(async (p) => {
+        capabilities[p.id] = await probeCapabilities(client, p.id);
+      }),
+  );
+  return { parsecVersion: core.version, providers, opcodes, authenticators, capabilities };
 }

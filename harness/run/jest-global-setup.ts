@@ -52,6 +52,7 @@ export default async function globalSetup(): Promise<void> {
       requestedProviders: options.providers,
       opcodes: found.opcodes,
       authenticators: found.authenticators,
+      capabilities: found.capabilities,
       metaDir,
     };
     const contextPath = join(metaDir, 'context.json');

@@ -18,6 +18,7 @@ const context: RunContext = {
   requestedProviders: ['mbed'],
   opcodes: { 0: [1], 1: [2] },
   authenticators: [],
+  capabilities: {},
   metaDir: '/nonexistent',
 };
 
