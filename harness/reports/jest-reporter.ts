@@ -3,8 +3,12 @@ import type { Config } from '@jest/types';
 import { readAllCaseMeta, readObserved } from '../kit/case-meta';
 import { CONTEXT_ENV, readRunContext } from '../run/context';
 import { buildResults } from './build-results';
+import { coverageGaps, keyHygiene } from './run-checks';
 import { countByStatus, type RunResults } from './model';
 import { writeReports } from './write-reports';
+
+/** Set by the CLI when no --suite selection narrows the run: only then is opcode coverage judged. */
+export const FULL_RUN_ENV = 'PARSEC_CONFORMANCE_FULL_RUN';
 
 export interface ConformanceReporterOptions {
   readonly outDir: string;
@@ -36,16 +40,18 @@ export default class ConformanceReporter implements Pick<Reporter, 'onRunComplet
     private readonly options: ConformanceReporterOptions,
   ) {}
 
-  onRunComplete(_contexts: Set<TestContext>, aggregated: AggregatedResult): void {
+  async onRunComplete(_contexts: Set<TestContext>, aggregated: AggregatedResult): Promise<void> {
     if (!process.env[CONTEXT_ENV]) return; // globalSetup failed before discovery; the CLI reports that itself
     const context = readRunContext();
-    const results = buildResults(
+    const built = buildResults(
       aggregated,
       context,
       readAllCaseMeta(context.metaDir),
       readObserved(context.metaDir),
       this.globalConfig.rootDir,
     );
+    const checks = [await keyHygiene(context), ...(process.env[FULL_RUN_ENV] === '1' ? coverageGaps(context, built.cases) : [])];
+    const results: RunResults = { ...built, cases: [...built.cases, ...checks] };
     const { written, errors } = writeReports(results, this.options.outDir);
     lastRun.results = results;
     lastRun.reportErrors = errors;

@@ -4,7 +4,7 @@ import { join, resolve } from 'node:path';
 import { runCLI } from 'jest';
 import { PROVIDER_KEYS, parseProviderList } from '../model/providers';
 import { countByStatus, runSucceeded, type RunResults } from '../reports/model';
-import { lastRun } from '../reports/jest-reporter';
+import { FULL_RUN_ENV, lastRun } from '../reports/jest-reporter';
 import { renderResultsJson } from '../reports/results-json';
 import { checkSetup, ensureSetup, parseParsecSuite, PARSEC_SUITES } from '../setup';
 import { DEFAULT_OUT_DIR, runOptionsToEnv, type RunOptions } from './options';
@@ -64,6 +64,7 @@ async function run(flags: RunFlags): Promise<number> {
   // Reports of an earlier run must not survive a run that dies early.
   for (const f of ['junit.xml', 'results.json', 'parsec.log']) rmSync(join(options.outDir, f), { force: true });
   Object.assign(process.env, runOptionsToEnv(options));
+  process.env[FULL_RUN_ENV] = (flags.suite ?? []).length === 0 ? '1' : '0';
 
   const startedAt = new Date();
   let success: boolean;

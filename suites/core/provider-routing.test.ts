@@ -1,5 +1,17 @@
 import { defineSuite, expectStatus } from '../../harness/kit';
 import { PROVIDER_FACTS, ProviderId, type ProviderIdValue } from '../../harness/model/providers';
+import type { OpcodeName } from '../../harness/wire';
+
+/** Every core and admin opcode with a well-formed body. */
+const CORE_REQUESTS: readonly (readonly [OpcodeName, object])[] = [
+  ['Ping', {}],
+  ['ListProviders', {}],
+  ['ListOpcodes', { providerId: ProviderId.MbedCrypto }],
+  ['ListAuthenticators', {}],
+  ['ListKeys', {}],
+  ['ListClients', {}],
+  ['DeleteClient', { client: 'nobody-in-particular' }],
+];
 
 defineSuite(
   {
@@ -41,10 +53,17 @@ defineSuite(
       );
     });
 
+    // Reference A3 step 11: a core opcode sent to a crypto provider is refused before anything else is looked at.
     s.eachProvider((c, provider) => {
-      c.case('a core opcode (ListKeys) sent to the provider is answered PsaErrorNotSupported', async ({ client }) => {
-        await expectStatus(client.call('ListKeys', provider.id, {}), 'PsaErrorNotSupported');
-      });
+      for (const [opcode, body] of CORE_REQUESTS) {
+        c.case(
+          `core opcode ${opcode} sent to the provider is answered PsaErrorNotSupported`,
+          async ({ client }) => {
+            await expectStatus(client.call(opcode, provider.id, body as never), 'PsaErrorNotSupported');
+          },
+          { opcode },
+        );
+      }
     });
   },
 );

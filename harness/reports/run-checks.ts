@@ -1,0 +1,67 @@
+import { clientAuthOf } from '../kit/client-auth';
+import type { RunContext } from '../run/context';
+import { OPCODES, OPCODE_NAMES, ParsecClient } from '../wire';
+import type { CaseResult } from './model';
+
+const EXECUTED = new Set(['passed', 'failed', 'expected-fail', 'unexpected-pass']);
+
+/**
+ * Lost coverage must show: every opcode of the protocol (0x01..0x20 that exists) needs at least one executed case
+ * per configured crypto provider — a functional case where the provider lists the operation, the documented refusal
+ * where it does not. Only a full run is judged; a `--suite` selection is partial by design.
+ */
+export function coverageGaps(context: RunContext, cases: readonly CaseResult[]): CaseResult[] {
+  const gaps: CaseResult[] = [];
+  for (const provider of context.requestedProviders) {
+    for (const name of OPCODE_NAMES) {
+      const executed = cases.filter((c) => c.provider === provider && c.opcode === name && EXECUTED.has(c.status));
+      if (executed.length > 0) continue;
+      const listed = (context.opcodes[providerId(context, provider)] ?? []).includes(OPCODES[name].code);
+      gaps.push({
+        id: `harness/coverage/${provider}-${name}`,
+        suite: 'coverage',
+        provider: 'harness',
+        opcode: name,
+        title: `${name} has an executed case on ${provider}`,
+        status: 'failed',
+        durationMs: 0,
+        message: `${name} (0x${OPCODES[name].code.toString(16).padStart(2, '0')}) ran zero cases on provider ${provider}${listed ? ', which lists it' : ''}`,
+      });
+    }
+  }
+  return gaps;
+}
+
+function providerId(context: RunContext, key: string): number {
+  return context.providers.find((p) => p.key === key)?.id ?? -1;
+}
+
+/**
+ * Every key a run creates is destroyed by it: ListKeys at the end must show none with this run's prefix.
+ * Leftovers fail the check and are then destroyed, so the service is clean either way.
+ */
+export async function keyHygiene(context: RunContext): Promise<CaseResult> {
+  const started = Date.now();
+  const client = new ParsecClient({ socketPath: context.socketPath, auth: clientAuthOf(context.auth) });
+  const prefix = `pc-${context.runId}-`;
+  let message = '';
+  try {
+    const left = (await client.listKeys()).filter((k) => k.name.startsWith(prefix));
+    if (left.length > 0) {
+      message = `keys left behind: ${left.map((k) => `${k.name} (provider ${k.providerId})`).join(', ')}`;
+      for (const k of left) await client.destroyKey(k.providerId, k.name).catch(() => undefined);
+    }
+  } catch (e) {
+    message = `ListKeys at the end of the run failed: ${(e as Error).message}`;
+  }
+  return {
+    id: 'harness/hygiene/no-keys-left-behind',
+    suite: 'hygiene',
+    provider: 'harness',
+    opcode: 'ListKeys',
+    title: 'no key created by the run is left behind',
+    status: message ? 'failed' : 'passed',
+    durationMs: Date.now() - started,
+    message,
+  };
+}

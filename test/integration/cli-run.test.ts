@@ -1,0 +1,116 @@
+import { spawn } from 'node:child_process';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+
+const ROOT = resolve(__dirname, '..', '..');
+const CLI = join(ROOT, 'bin', 'parsec-conformance.cjs');
+
+interface CliRun {
+  code: number | null;
+  signal: NodeJS.Signals | null;
+  stdout: string;
+  stderr: string;
+}
+
+/** Runs the real CLI as a user would; `onStderr` may act on progress lines (e.g. send Ctrl-C). */
+function runCli(args: string[], onStderr?: (text: string, pid: number) => void): Promise<CliRun> {
+  return new Promise((resolvePromise, reject) => {
+    const child = spawn(process.execPath, [CLI, ...args], { cwd: ROOT, detached: true, stdio: ['ignore', 'pipe', 'pipe'] });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
+    child.stderr.on('data', (d: Buffer) => {
+      stderr += d.toString();
+      onStderr?.(stderr, child.pid as number);
+    });
+    child.on('error', reject);
+    child.on('close', (code, signal) => resolvePromise({ code, signal, stdout, stderr }));
+  });
+}
+
+/** Processes still alive whose command line mentions the run's work dir (parsec's config, swtpm's state). */
+function processesUsing(text: string): string[] {
+  const found: string[] = [];
+  for (const pid of readdirSync('/proc').filter((n) => /^\d+$/.test(n))) {
+    try {
+      const cmdline = readFileSync(`/proc/${pid}/cmdline`, 'utf8').replace(/\0/g, ' ');
+      const stat = readFileSync(`/proc/${pid}/stat`, 'latin1');
+      if (cmdline.includes(text) && stat.slice(stat.lastIndexOf(')') + 2)[0] !== 'Z') found.push(`${pid} ${cmdline}`);
+    } catch {
+      continue;
+    }
+  }
+  return found;
+}
+
+function workDirOf(stderr: string): string {
+  const dir = /(\/[^\s]*parsec-conformance-\d+-[A-Za-z0-9]+)/.exec(stderr)?.[1];
+  if (!dir) throw new Error(`no run directory named in the CLI's progress output:\n${stderr}`);
+  return dir;
+}
+
+describe('parsec-conformance run (real Parsec 1.4.1 with Mbed Crypto, PKCS#11 and TPM)', () => {
+  let out: string;
+  beforeEach(() => {
+    out = mkdtempSync(join(tmpdir(), 'pc-cli-out-'));
+  });
+  afterEach(() => rmSync(out, { recursive: true, force: true }));
+
+  test('runs the core suites, writes junit.xml and results.json, exits 0 and leaves nothing behind', async () => {
+    const run = await runCli(['run', '--parsec', 'trixie', '--suite', 'core/*', '--out', out]);
+    expect({ code: run.code, tail: run.stderr.slice(-3000) }).toMatchObject({ code: 0 });
+
+    const results = JSON.parse(readFileSync(join(out, 'results.json'), 'utf8'));
+    expect(results.target.parsecVersion).toBe('1.4.1');
+    expect(results.target.kind).toBe('native');
+    expect(results.target.providers.map((p: { id: number }) => p.id)).toEqual([1, 2, 3, 0]);
+    const providers = new Set(results.cases.map((c: { provider: string }) => c.provider));
+    expect(providers).toEqual(new Set(['core', 'mbed', 'pkcs11', 'tpm']));
+    expect(results.cases.filter((c: { status: string }) => c.status === 'failed')).toEqual([]);
+    for (const c of results.cases) expect(c.id).toBe(`${c.provider}/${c.suite}/${c.id.split('/').slice(2).join('/')}`);
+
+    const junit = readFileSync(join(out, 'junit.xml'), 'utf8');
+    expect((junit.match(/<testcase /g) ?? []).length).toBeGreaterThanOrEqual(12);
+    expect(junit).toMatch(/classname="tpm\.list-opcodes"/);
+    expect(readFileSync(join(out, 'parsec.log'), 'utf8')).toContain('Parsec is ready');
+
+    const workDir = workDirOf(run.stderr);
+    expect(existsSync(workDir)).toBe(false);
+    expect(processesUsing(workDir)).toEqual([]);
+  });
+
+  test('a Parsec that cannot start gives exit 2, its log excerpt, and a failing report', async () => {
+    const run = await runCli(['run', '--parsec-bin', '/bin/false', '--suite', 'core/ping', '--out', out]);
+    expect(run.code).toBe(2);
+    expect(run.stderr).toContain('could not start');
+    expect(run.stderr).toMatch(/exited with code 1 before answering Ping/);
+    const results = JSON.parse(readFileSync(join(out, 'results.json'), 'utf8'));
+    expect(results.cases).toEqual([expect.objectContaining({ id: 'harness/target/starts', status: 'failed' })]);
+  });
+
+  test('Ctrl-C during a run stops Parsec and swtpm and removes the run directory', async () => {
+    let interrupted = false;
+    const run = await runCli(['run', '--parsec', 'trixie', '--out', out], (stderr, pid) => {
+      if (!interrupted && /Parsec [\d.]+ ready in \d+ ms/.test(stderr)) {
+        interrupted = true;
+        process.kill(-pid, 'SIGINT'); // the whole foreground group, as a terminal's Ctrl-C does
+      }
+    });
+    expect(interrupted).toBe(true);
+    expect(run.code === 130 || run.signal === 'SIGINT').toBe(true);
+    const workDir = workDirOf(run.stderr);
+    await new Promise((r) => setTimeout(r, 300)); // processes already signalled; give the kernel a moment to reap
+    expect(processesUsing(workDir)).toEqual([]);
+    expect(existsSync(workDir)).toBe(false);
+  });
+
+  test('bad input is refused with a message that says what is wrong and what is accepted', async () => {
+    const run = await runCli(['run', '--providers', 'mbed,hsm', '--out', out]);
+    expect(run.code).toBe(2);
+    expect(run.stderr).toContain("unknown provider(s) 'hsm'; expected some of: mbed, pkcs11, tpm");
+    const suite = await runCli(['run', '--suite', 'no-such-suite', '--out', out]);
+    expect(suite.code).toBe(2);
+    expect(suite.stderr).toContain('--suite no-such-suite matches no suite; available: core/list-authenticators');
+  });
+});
