@@ -9,6 +9,7 @@ import { renderResultsJson } from '../reports/results-json';
 import { checkSetup, ensureSetup, parseParsecSuite, PARSEC_SUITES } from '../setup';
 import { DEFAULT_OUT_DIR, runOptionsToEnv, type RunOptions } from './options';
 import { listSuites, selectSuites } from './suite-files';
+import { pingBench } from '../bench/ping-bench';
 
 const PROJECT_ROOT = resolve(__dirname, '..', '..');
 
@@ -199,6 +200,42 @@ export function buildProgram(): Command {
     .action(async (flags: { parsec?: string; parsecBin?: string; check?: boolean }) => {
       process.exitCode = await setup(flags);
     });
+  program
+    .command('bench')
+    .description('measure bring-up time and Ping round trips per second against a real service (bounded in time)')
+    .addOption(parsecOption())
+    .addOption(parsecBinOption())
+    .addOption(new Option('--providers <list>', 'crypto providers to start').default(PROVIDER_KEYS.join(',')))
+    .addOption(new Option('--seconds <n>', 'seconds per Ping measurement').default('3'))
+    .addOption(new Option('--concurrency <n>', 'connections for the concurrent measurement').default('4'))
+    .addOption(new Option('--startups <n>', 'bring-ups to time').default('5'))
+    .action(
+      async (flags: {
+        parsec?: string;
+        parsecBin?: string;
+        providers: string;
+        seconds: string;
+        concurrency: string;
+        startups: string;
+      }) => {
+        const count = (name: string, v: string, max: number): number => {
+          const n = Number(v);
+          if (!Number.isInteger(n) || n < 1 || n > max)
+            throw new Error(`--${name} must be a whole number from 1 to ${max}, got '${v}'`);
+          return n;
+        };
+        const result = await pingBench({
+          ...(flags.parsec ? { parsecSuite: parseParsecSuite(flags.parsec) } : {}),
+          ...(flags.parsecBin ? { parsecBin: resolve(flags.parsecBin) } : {}),
+          providers: parseProviderList(flags.providers),
+          seconds: count('seconds', flags.seconds, 60),
+          concurrency: count('concurrency', flags.concurrency, 64),
+          startups: count('startups', flags.startups, 50),
+          log: (l) => process.stderr.write(`[bench] ${l}\n`),
+        });
+        process.stdout.write(`${JSON.stringify(result, null, 2)}\n`);
+      },
+    );
   return program;
 }
 
