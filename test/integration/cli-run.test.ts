@@ -16,7 +16,11 @@ interface CliRun {
 /** Runs the real CLI as a user would; `onStderr` may act on progress lines (e.g. send Ctrl-C). */
 function runCli(args: string[], onStderr?: (text: string, pid: number) => void): Promise<CliRun> {
   return new Promise((resolvePromise, reject) => {
-    const child = spawn(process.execPath, [CLI, ...args], { cwd: ROOT, detached: true, stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn(process.execPath, [CLI, ...args], {
+      cwd: ROOT,
+      detached: true,
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
     let stdout = '';
     let stderr = '';
     child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
