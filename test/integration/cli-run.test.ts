@@ -70,7 +70,11 @@ describe('parsec-conformance run (real Parsec 1.4.1 with Mbed Crypto, PKCS#11 an
     expect(results.target.kind).toBe('native');
     expect(results.target.providers.map((p: { id: number }) => p.id)).toEqual([1, 2, 3, 0]);
     const providers = new Set(results.cases.map((c: { provider: string }) => c.provider));
-    expect(providers).toEqual(new Set(['core', 'mbed', 'pkcs11', 'tpm']));
+    expect(providers).toEqual(new Set(['core', 'mbed', 'pkcs11', 'tpm', 'harness']));
+    // The run-level hygiene check: ListKeys at the end shows none of the run's keys.
+    expect(results.cases).toContainEqual(
+      expect.objectContaining({ id: 'harness/hygiene/no-keys-left-behind', status: 'passed' }),
+    );
     expect(results.cases.filter((c: { status: string }) => c.status === 'failed')).toEqual([]);
     for (const c of results.cases) expect(c.id).toBe(`${c.provider}/${c.suite}/${c.id.split('/').slice(2).join('/')}`);
 
