@@ -1,3 +1,4 @@
+import { inspect } from 'node:util';
 import { ServiceStatusError, statusCode, type StatusName } from '../wire';
 
 /**
@@ -15,9 +16,10 @@ export async function expectStatus<T>(call: Promise<T>, expected: StatusName): P
       `expected ${expected} (${statusCode(expected)}), got ${e.statusName} (${e.status}) from ${e.opcode} on provider ${e.provider}`,
     );
   }
+  // inspect() summarises large buffers itself; JSON.stringify would expand a 1 MiB answer into a million numbers.
   const shown =
     value === undefined
       ? ''
-      : `: ${JSON.stringify(value, (_k, v) => (v instanceof Uint8Array ? `<${v.length} bytes>` : v)).slice(0, 200)}`;
+      : `: ${inspect(value, { depth: 3, maxArrayLength: 8, maxStringLength: 64, breakLength: Infinity }).slice(0, 300)}`;
   throw new Error(`expected ${expected} (${statusCode(expected)}), got Success${shown}`);
 }

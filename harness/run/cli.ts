@@ -12,6 +12,7 @@ import { listSuites, selectSuites } from './suite-files';
 import { pingBench } from '../bench/ping-bench';
 
 const PROJECT_ROOT = resolve(__dirname, '..', '..');
+const DEFAULT_WORKERS = 3;
 
 interface RunFlags {
   out: string;
@@ -20,6 +21,7 @@ interface RunFlags {
   parsecBin?: string;
   suite?: string[];
   list?: boolean;
+  workers: string;
 }
 
 function fail(message: string, code = 2): never {
@@ -61,6 +63,10 @@ async function run(flags: RunFlags): Promise<number> {
     outDir: resolve(flags.out),
   };
   const suites = selectSuites(flags.suite ?? []);
+  const workers = Number(flags.workers);
+  if (!Number.isInteger(workers) || workers < 1 || workers > 32) {
+    throw new Error(`--workers must be a whole number from 1 to 32, got '${flags.workers}'`);
+  }
   mkdirSync(options.outDir, { recursive: true });
   // Reports of an earlier run must not survive a run that dies early.
   for (const f of ['junit.xml', 'results.json', 'parsec.log']) rmSync(join(options.outDir, f), { force: true });
@@ -76,6 +82,7 @@ async function run(flags: RunFlags): Promise<number> {
         _: suites.map((s) => s.file),
         runTestsByPath: true,
         selectProjects: ['conformance'],
+        maxWorkers: workers,
         reporters: [
           ['default', {}],
           [join(PROJECT_ROOT, 'harness/reports/jest-reporter.ts'), { outDir: options.outDir }],
@@ -161,6 +168,12 @@ export function buildProgram(): Command {
     .addOption(parsecBinOption())
     .option('--suite <glob...>', "run only suites whose id matches, e.g. 'core/*' or 'list-keys' (see --list)")
     .option('--list', 'list the suite ids and exit')
+    .addOption(
+      new Option(
+        '--workers <n>',
+        'suite files run in parallel (cases mostly wait on the service, so more than the cores helps)',
+      ).default(String(DEFAULT_WORKERS)),
+    )
     .addHelpText(
       'after',
       [
