@@ -2,18 +2,20 @@ import type { ParsecClient } from '../wire';
 import { isServiceStatusError } from '../wire';
 import { ASYMMETRIC_PROBES } from './catalogue/asymmetric';
 import { SYMMETRIC_PROBES } from './catalogue/symmetric';
+import { MISC_PROBES } from './catalogue/misc';
 import { probeKey, type Probe } from './probe';
 
 export { probeKey, type Probe } from './probe';
 export * from './catalogue/asymmetric';
 export * from './catalogue/symmetric';
+export * from './catalogue/misc';
 
 /**
  * Every CanDoCrypto question the suites may ask, asked once per run in globalSetup. Suites look answers up
  * synchronously while Jest collects tests; a question not in the catalogue is a harness bug and says so.
  * Each area keeps its own catalogue file.
  */
-export const CATALOGUE: readonly Probe[] = dedupe([...ASYMMETRIC_PROBES, ...SYMMETRIC_PROBES]);
+export const CATALOGUE: readonly Probe[] = dedupe([...ASYMMETRIC_PROBES, ...SYMMETRIC_PROBES, ...MISC_PROBES]);
 
 function dedupe(probes: readonly Probe[]): Probe[] {
   const byKey = new Map<string, Probe>();
