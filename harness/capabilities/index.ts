@@ -4,6 +4,7 @@ import { ASYMMETRIC_PROBES } from './catalogue/asymmetric';
 import { SYMMETRIC_PROBES } from './catalogue/symmetric';
 import { MISC_PROBES } from './catalogue/misc';
 import { CAN_DO_PROBES } from './catalogue/can-do';
+import { KEY_PROBES } from './catalogue/keys';
 import { probeKey, type Probe } from './probe';
 
 export { probeKey, type Probe } from './probe';
@@ -16,7 +17,7 @@ export * from './catalogue/misc';
  * synchronously while Jest collects tests; a question not in the catalogue is a harness bug and says so.
  * Each area keeps its own catalogue file.
  */
-export const CATALOGUE: readonly Probe[] = dedupe([...ASYMMETRIC_PROBES, ...SYMMETRIC_PROBES, ...MISC_PROBES, ...CAN_DO_PROBES]);
+export const CATALOGUE: readonly Probe[] = dedupe([...ASYMMETRIC_PROBES, ...SYMMETRIC_PROBES, ...MISC_PROBES, ...CAN_DO_PROBES, ...KEY_PROBES]);
 
 function dedupe(probes: readonly Probe[]): Probe[] {
   const byKey = new Map<string, Probe>();
