@@ -37,18 +37,19 @@ function providerId(context: RunContext, key: string): number {
 }
 
 /**
- * Every key a run creates is destroyed by it: ListKeys at the end must show none with this run's prefix.
- * Leftovers fail the check and are then destroyed, so the service is clean either way.
+ * Every key a run creates is destroyed by it: ListKeys at the end must show exactly the keys that were there
+ * before the first suite ran (none on a fresh native target). Leftovers fail the check and are then destroyed,
+ * so the service is clean either way; keys that existed before the run are never touched.
  */
 export async function keyHygiene(context: RunContext): Promise<CaseResult> {
   const started = Date.now();
   const client = new ParsecClient({ socketPath: context.socketPath, auth: clientAuthOf(context.auth) });
-  const prefix = `pc-${context.runId}-`;
+  const before = new Set(context.keysAtStart.map((k) => `${k.providerId}/${k.name}`));
   let message = '';
   try {
-    const left = (await client.listKeys()).filter((k) => k.name.startsWith(prefix));
+    const left = (await client.listKeys()).filter((k) => !before.has(`${k.providerId}/${k.name}`));
     if (left.length > 0) {
-      message = `keys left behind: ${left.map((k) => `${k.name} (provider ${k.providerId})`).join(', ')}`;
+      message = `keys left behind: ${left.map((k) => `${JSON.stringify(k.name)} (provider ${k.providerId})`).join(', ')}`;
       for (const k of left) await client.destroyKey(k.providerId, k.name).catch(() => undefined);
     }
   } catch (e) {

@@ -51,6 +51,8 @@ export interface RunContext {
   readonly authenticators: readonly DiscoveredAuthenticator[];
   /** CanDoCrypto answers per provider id for the probe catalogue (harness/capabilities): probe key → status name. */
   readonly capabilities: Readonly<Record<number, Readonly<Record<string, string>>>>;
+  /** ListKeys of the harness's own identity before any suite ran (race-free: suites create keys in parallel). */
+  readonly keysAtStart: readonly { readonly providerId: number; readonly name: string }[];
   /** Folder where suites record case metadata for the reporters. */
   readonly metaDir: string;
 }

@@ -34,6 +34,7 @@ export default async function globalSetup(): Promise<void> {
   try {
     const client = new ParsecClient({ socketPath: target.socketPath, auth: clientAuthOf(target.auth) });
     const found = await discover(client);
+    const keysAtStart = (await client.listKeys()).map((k) => ({ providerId: k.providerId, name: k.name }));
     const context: RunContext = {
       formatVersion: 1,
       runId: randomBytes(3).toString('hex'),
@@ -53,6 +54,7 @@ export default async function globalSetup(): Promise<void> {
       opcodes: found.opcodes,
       authenticators: found.authenticators,
       capabilities: found.capabilities,
+      keysAtStart,
       metaDir,
     };
     const contextPath = join(metaDir, 'context.json');

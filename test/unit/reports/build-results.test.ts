@@ -19,6 +19,7 @@ const context: RunContext = {
   opcodes: { 0: [1], 1: [2] },
   authenticators: [],
   capabilities: {},
+  keysAtStart: [],
   metaDir: '/nonexistent',
 };
 
