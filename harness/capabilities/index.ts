@@ -6,6 +6,7 @@ import { MISC_PROBES } from './catalogue/misc';
 import { CAN_DO_PROBES } from './catalogue/can-do';
 import { KEY_PROBES } from './catalogue/keys';
 import { ENCRYPTION_PROBES } from './catalogue/encryption';
+import { SIGNATURE_PROBES } from './catalogue/signatures';
 import { probeKey, type Probe } from './probe';
 
 export { probeKey, type Probe } from './probe';
@@ -13,13 +14,14 @@ export * from './catalogue/asymmetric';
 export * from './catalogue/symmetric';
 export * from './catalogue/misc';
 export * from './catalogue/encryption';
+export * from './catalogue/signatures';
 
 /**
  * Every CanDoCrypto question the suites may ask, asked once per run in globalSetup. Suites look answers up
  * synchronously while Jest collects tests; a question not in the catalogue is a harness bug and says so.
  * Each area keeps its own catalogue file.
  */
-export const CATALOGUE: readonly Probe[] = dedupe([...ASYMMETRIC_PROBES, ...SYMMETRIC_PROBES, ...MISC_PROBES, ...CAN_DO_PROBES, ...KEY_PROBES, ...ENCRYPTION_PROBES]);
+export const CATALOGUE: readonly Probe[] = dedupe([...ASYMMETRIC_PROBES, ...SYMMETRIC_PROBES, ...MISC_PROBES, ...CAN_DO_PROBES, ...KEY_PROBES, ...ENCRYPTION_PROBES, ...SIGNATURE_PROBES]);
 
 function dedupe(probes: readonly Probe[]): Probe[] {
   const byKey = new Map<string, Probe>();
