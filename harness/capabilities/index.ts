@@ -3,17 +3,17 @@ import { isServiceStatusError } from '../wire';
 import { ASYMMETRIC_PROBES } from './catalogue/asymmetric';
 import { SYMMETRIC_PROBES } from './catalogue/symmetric';
 import { MISC_PROBES } from './catalogue/misc';
-import { CAN_DO_PROBES } from './catalogue/can-do';
-import { KEY_PROBES } from './catalogue/keys';
-import { ENCRYPTION_PROBES } from './catalogue/encryption';
 import { SIGNATURE_PROBES } from './catalogue/signatures';
+import { KEY_PROBES } from './catalogue/keys';
+import { CAN_DO_PROBES } from './catalogue/can-do';
+import { ENCRYPTION_PROBES } from './catalogue/encryption';
 import { probeKey, type Probe } from './probe';
 
 export { probeKey, type Probe } from './probe';
+export * from './catalogue/encryption';
 export * from './catalogue/asymmetric';
 export * from './catalogue/symmetric';
 export * from './catalogue/misc';
-export * from './catalogue/encryption';
 export * from './catalogue/signatures';
 
 /**
@@ -21,7 +21,15 @@ export * from './catalogue/signatures';
  * synchronously while Jest collects tests; a question not in the catalogue is a harness bug and says so.
  * Each area keeps its own catalogue file.
  */
-export const CATALOGUE: readonly Probe[] = dedupe([...ASYMMETRIC_PROBES, ...SYMMETRIC_PROBES, ...MISC_PROBES, ...CAN_DO_PROBES, ...KEY_PROBES, ...ENCRYPTION_PROBES, ...SIGNATURE_PROBES]);
+export const CATALOGUE: readonly Probe[] = dedupe([
+  ...ASYMMETRIC_PROBES,
+  ...SYMMETRIC_PROBES,
+  ...MISC_PROBES,
+  ...SIGNATURE_PROBES,
+  ...KEY_PROBES,
+  ...CAN_DO_PROBES,
+  ...ENCRYPTION_PROBES,
+]);
 
 function dedupe(probes: readonly Probe[]): Probe[] {
   const byKey = new Map<string, Probe>();
