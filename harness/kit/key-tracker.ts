@@ -1,5 +1,9 @@
+import { randomBytes } from 'node:crypto';
 import { ServiceStatusError, type KeyAttributes, type ParsecClient } from '../wire';
 
+// Jest loads this module afresh for every test file, also in the same worker process, so the counter alone
+// restarts; a random tag per module load keeps names unique across files, workers and runs.
+const loadTag = randomBytes(3).toString('hex');
 let counter = 0;
 
 interface TrackedKey {
@@ -21,10 +25,10 @@ export class KeyTracker {
     private readonly caseId: string,
   ) {}
 
-  /** A fresh name: `pc-<run>-<pid>-<n>-<tag>`; unique across workers and runs, readable in the service log. */
+  /** A fresh name: `pc-<run>-<load>-<n>-<tag>`; unique across test files, workers and runs, readable in the log. */
   name(tag = 'key'): string {
     counter += 1;
-    return `pc-${this.runId}-${process.pid}-${counter}-${tag}`;
+    return `pc-${this.runId}-${loadTag}-${counter}-${tag}`;
   }
 
   track(provider: number, name: string, client: ParsecClient = this.client): string {
