@@ -1,3 +1,4 @@
+import { aesKey } from '../../harness/capabilities';
 import { eccKeyPair, rsaKeyPair, rsaPublicKey } from '../../harness/capabilities/catalogue/keys';
 import { defineSuite, expectStatus } from '../../harness/kit';
 import { curveOf } from '../../harness/oracle/curves';
@@ -100,6 +101,23 @@ defineSuite(
         },
         other === undefined ? { skip: 'only one crypto provider is configured' } : {},
       );
+
+      // DestroyKey must not depend on whether the provider can use the key's algorithm: a key that can be created
+      // must be destroyable, and a refused destroy must leave the key in place.
+      const aesCtr = aesKey(128, { alg: 'Cipher', cipher: 'Ctr' });
+      c.case('AES-128 key with a CTR cipher policy', async ({ client, keys }) => {
+        const name = keys.track(provider.id, keys.name('aes-ctr'));
+        const importing = client.importKey(provider.id, name, aesCtr, Buffer.alloc(16, 0x11));
+        const answer = provider.canDo('Import', aesCtr);
+        if (answer !== 'Success') {
+          await expectStatus(importing, 'PsaErrorNotSupported');
+          return;
+        }
+        await importing;
+        expect(await listed(client, name)).toHaveLength(1);
+        await client.destroyKey(provider.id, name);
+        expect(await listed(client, name)).toEqual([]);
+      });
     });
   },
 );

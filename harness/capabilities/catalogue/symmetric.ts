@@ -14,7 +14,7 @@ function* probes(): Generator<Probe> {
     for (const a of aeads)
       for (const checkType of ['Generate', 'Import', 'Use'] as const) yield { checkType, attributes: aesKey(bits, a) };
     for (const cipher of CIPHER_MODES) {
-      for (const checkType of ['Generate', 'Use'] as const)
+      for (const checkType of ['Generate', 'Import', 'Use'] as const)
         yield { checkType, attributes: aesKey(bits, { alg: 'Cipher', cipher }) };
     }
   }
