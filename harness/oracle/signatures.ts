@@ -197,3 +197,16 @@ export function flipBit(bytes: Uint8Array, index: number, bit = 0): Buffer {
   out[at] = out[at]! ^ (1 << bit);
   return out;
 }
+
+/**
+ * A copy whose most significant set bit is cleared. The value only gets smaller, so an RSA signature stays below
+ * the modulus and must be refused as an invalid signature; flipping a fixed high bit could push it past the
+ * modulus (an invalid argument instead), depending on the random key.
+ */
+export function clearTopSetBit(bytes: Uint8Array): Buffer {
+  const out = Buffer.from(bytes);
+  const at = out.findIndex((b) => b !== 0);
+  if (at < 0) throw new Error('clearTopSetBit: all bytes are zero, there is no set bit to clear');
+  out[at] = out[at]! & ~(0x80 >> (Math.clz32(out[at]!) - 24));
+  return out;
+}

@@ -3,6 +3,7 @@ import { oracleEcKeyPair, oracleRsaKeyPair } from '../../../harness/oracle/keys'
 import { OracleError } from '../../../harness/oracle/oracle-error';
 import {
   checkEcdsaSignature,
+  clearTopSetBit,
   checkRsaRawSignature,
   checkRsaSignature,
   curveOrder,
@@ -100,5 +101,18 @@ describe('ECDSA checks', () => {
       expect(() => checkEcdsaSignature(curve, pair.publicKey, 'Sha256', MESSAGE, bad)).toThrow(OracleError);
     }
     expect(joinRs(curve, r, s)).toEqual(sig);
+  });
+});
+
+describe('clearTopSetBit', () => {
+  it('clears exactly the most significant set bit, so the value only decreases', () => {
+    expect(clearTopSetBit(Buffer.from([0x00, 0x5a, 0xff])).toString('hex')).toBe('001aff');
+    expect(clearTopSetBit(Buffer.from([0x80, 0x01])).toString('hex')).toBe('0001');
+    const sig = Buffer.from('7fffffff', 'hex');
+    const out = clearTopSetBit(sig);
+    expect(BigInt(`0x${out.toString('hex')}`) < BigInt(`0x${sig.toString('hex')}`)).toBe(true);
+  });
+  it('refuses an all-zero input rather than returning it unchanged', () => {
+    expect(() => clearTopSetBit(Buffer.alloc(4))).toThrow('no set bit');
   });
 });
