@@ -13,7 +13,7 @@ export interface SecondTargetOptions {
   readonly admins?: readonly string[];
 }
 
-function choiceOf(run: RunOptions): { parsecSuite?: RunOptions['parsecSuite']; parsecBin?: string } {
+export function choiceOf(run: RunOptions): { parsecSuite?: RunOptions['parsecSuite']; parsecBin?: string } {
   return {
     ...(run.parsecSuite ? { parsecSuite: run.parsecSuite } : {}),
     ...(run.parsecBin ? { parsecBin: run.parsecBin } : {}),

@@ -17,6 +17,7 @@ export {
   probeDirect,
   type SecondTargetOptions,
 } from './direct-target';
+export { startAdminTarget, sweepLeftovers, ROOT_APP, type ClientAdmin, type KeyLister } from './admin-target';
 export { CHILD_METHODS, toWire, fromWire, parseRequest, parseReply, encodeLine } from './uid-client-protocol';
 export { ISOLATION_ALG, ISOLATION_KEY, freshDigest, p256Verifies } from './isolation-key';
 export { declareIsolationCases, withOwnedKeys, type Identity, type IdentityPair } from './isolation-cases';
