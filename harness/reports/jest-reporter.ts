@@ -3,7 +3,7 @@ import type { Config } from '@jest/types';
 import { readAllCaseMeta, readObserved } from '../kit/case-meta';
 import { CONTEXT_ENV, readRunContext } from '../run/context';
 import { buildResults } from './build-results';
-import { coverageGaps, keyHygiene } from './run-checks';
+import { coverageGaps, keyHygiene, staleExpectations } from './run-checks';
 import { countByStatus, type RunResults } from './model';
 import { writeReports } from './write-reports';
 
@@ -43,14 +43,13 @@ export default class ConformanceReporter implements Pick<Reporter, 'onRunComplet
   async onRunComplete(_contexts: Set<TestContext>, aggregated: AggregatedResult): Promise<void> {
     if (!process.env[CONTEXT_ENV]) return; // globalSetup failed before discovery; the CLI reports that itself
     const context = readRunContext();
-    const built = buildResults(
-      aggregated,
-      context,
-      readAllCaseMeta(context.metaDir),
-      readObserved(context.metaDir),
-      this.globalConfig.rootDir,
-    );
-    const checks = [await keyHygiene(context), ...(process.env[FULL_RUN_ENV] === '1' ? coverageGaps(context, built.cases) : [])];
+    const metas = readAllCaseMeta(context.metaDir);
+    const built = buildResults(aggregated, context, metas, readObserved(context.metaDir), this.globalConfig.rootDir);
+    const fullRun = process.env[FULL_RUN_ENV] === '1';
+    const checks = [
+      await keyHygiene(context),
+      ...(fullRun ? [staleExpectations(context, metas.keys()), ...coverageGaps(context, built.cases)] : []),
+    ];
     const results: RunResults = { ...built, cases: [...built.cases, ...checks] };
     const { written, errors } = writeReports(results, this.options.outDir);
     lastRun.results = results;

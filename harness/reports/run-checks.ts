@@ -1,4 +1,6 @@
+import { basename } from 'node:path';
 import { clientAuthOf } from '../kit/client-auth';
+import { loadExpectations, matchExpectation } from '../kit/expectations';
 import type { RunContext } from '../run/context';
 import { OPCODES, OPCODE_NAMES, ParsecClient } from '../wire';
 import type { CaseResult } from './model';
@@ -64,5 +66,35 @@ export async function keyHygiene(context: RunContext): Promise<CaseResult> {
     status: message ? 'failed' : 'passed',
     durationMs: Date.now() - started,
     message,
+  };
+}
+
+/**
+ * An expectation entry that matches no declared case is dead weight that would silently excuse a future case of
+ * that name: a renamed case must take its entry along. Judged on full runs only.
+ */
+export function staleExpectations(
+  context: RunContext,
+  declaredIds: Iterable<string>,
+  files = loadExpectations(context),
+): CaseResult {
+  const ids = [...declaredIds];
+  const stale: string[] = [];
+  for (const { file, source } of files) {
+    for (const entry of file.entries) {
+      if (!ids.some((id) => matchExpectation([{ file: { ...file, entries: [entry] }, source }], id))) {
+        stale.push(`${entry.case} (${basename(source)})`);
+      }
+    }
+  }
+  return {
+    id: 'harness/expectations/every-entry-matches-a-case',
+    suite: 'expectations',
+    provider: 'harness',
+    opcode: 'n/a',
+    title: 'every known-deviation entry matches a declared case',
+    status: stale.length > 0 ? 'failed' : 'passed',
+    durationMs: 0,
+    message: stale.length > 0 ? `entries matching no case: ${stale.join(', ')}` : '',
   };
 }
