@@ -187,8 +187,10 @@ export function buildProgram(): Command {
         '  parsec-conformance run --providers mbed --suite core/ping',
         '  parsec-conformance run --parsec-bin ~/parsec/target/release/parsec',
         '',
-        'Exit status: 0 when no case failed (known deviations count as expected failures), 1 when a case failed,',
-        '2 when the run could not start (the message carries the service log excerpt).',
+        'Exit status: 0 when no case failed (known deviations count as expected failures), 1 when a case failed or',
+        'a known deviation unexpectedly passed, 2 when the run could not start (the message carries the service log).',
+        '',
+        'Known deviations: fixtures/expectations/parsec-<version>.json (case id or * pattern, reason, evidence).',
       ].join('\n'),
     )
     .action(async (flags: RunFlags) => {
