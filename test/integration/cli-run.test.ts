@@ -119,6 +119,7 @@ describe('parsec-conformance run (real Parsec 1.4.1 with Mbed Crypto, PKCS#11 an
     expect(run.stderr).toContain("unknown provider(s) 'hsm'; expected some of: mbed, pkcs11, tpm");
     const suite = await runCli(['run', '--suite', 'no-such-suite', '--out', out]);
     expect(suite.code).toBe(2);
-    expect(suite.stderr).toContain('--suite no-such-suite matches no suite; available: core/list-authenticators');
+    expect(suite.stderr).toContain('--suite no-such-suite matches no suite; available: ');
+    expect(suite.stderr).toMatch(/available: .*\bcore\/ping\b/);
   });
 });
