@@ -1,6 +1,6 @@
-import { createECDH, createPrivateKey, createPublicKey, generateKeyPair, verify, type KeyObject } from 'node:crypto';
+import { createECDH, createPrivateKey, createPublicKey, verify, type KeyObject } from 'node:crypto';
 import type { CurveSpec } from './curves';
-import { parseEcPublicKey, parseRsaPublicKey, type OracleRsaKeyPair } from './keys';
+import { parseEcPublicKey, parseRsaPublicKey } from './keys';
 import { OracleError } from './oracle-error';
 
 /**
@@ -109,30 +109,4 @@ export function expectEcdsaSha256Signature(publicKey: KeyObject, message: Uint8A
   if (!verify('sha256', Buffer.from(message), { key: publicKey, dsaEncoding: 'ieee-p1363' }, Buffer.from(signature))) {
     throw new OracleError(`ECDSA SHA-256 signature (${signature.length} bytes, r||s) does not verify`);
   }
-}
-
-const rsaPending = new Map<number, Promise<OracleRsaKeyPair>>();
-
-/**
- * An oracle RSA key pair made off the event loop (libuv thread pool): a suite starts the sizes it needs at load
- * time, so 3072/4096-bit generation overlaps with the cases instead of blocking them. Cached per size.
- */
-export function oracleRsaKeyPairAsync(bits: number): Promise<OracleRsaKeyPair> {
-  let pending = rsaPending.get(bits);
-  if (!pending) {
-    pending = new Promise((resolve, reject) => {
-      generateKeyPair('rsa', { modulusLength: bits, publicExponent: 65537 }, (err, publicKey, privateKey) => {
-        if (err) reject(err);
-        else
-          resolve({
-            privateKey,
-            publicKey,
-            pkcs1Private: privateKey.export({ format: 'der', type: 'pkcs1' }),
-            pkcs1Public: publicKey.export({ format: 'der', type: 'pkcs1' }),
-          });
-      });
-    });
-    rsaPending.set(bits, pending);
-  }
-  return pending;
 }

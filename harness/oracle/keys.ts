@@ -1,4 +1,11 @@
-import { createPrivateKey, createPublicKey, generateKeyPairSync, createECDH, type KeyObject } from 'node:crypto';
+import {
+  createECDH,
+  createPrivateKey,
+  createPublicKey,
+  generateKeyPair,
+  generateKeyPairSync,
+  type KeyObject,
+} from 'node:crypto';
 import { CURVES, type CurveSpec } from './curves';
 import { bitString, explicit, integer, octets, oid, seq } from './der';
 import { OracleError } from './oracle-error';
@@ -60,12 +67,15 @@ export interface OracleRsaKeyPair {
 }
 
 const rsaCache = new Map<number, OracleRsaKeyPair>();
+const rsaPending = new Map<number, Promise<OracleRsaKeyPair>>();
 
-/** An RSA key pair made by the oracle (cached per size: generation is slow and the key is not under test). */
-export function oracleRsaKeyPair(bits: number): OracleRsaKeyPair {
+/**
+ * Exports a freshly generated pair in Parsec's formats and caches it; if a pair of that size got there first (a sync
+ * call while an async one was still generating), that one is kept, so every caller of a size sees the same key.
+ */
+function cacheRsaPair(bits: number, privateKey: KeyObject, publicKey: KeyObject): OracleRsaKeyPair {
   const cached = rsaCache.get(bits);
   if (cached) return cached;
-  const { privateKey, publicKey } = generateKeyPairSync('rsa', { modulusLength: bits, publicExponent: 65537 });
   const pair = {
     privateKey,
     publicKey,
@@ -74,6 +84,35 @@ export function oracleRsaKeyPair(bits: number): OracleRsaKeyPair {
   };
   rsaCache.set(bits, pair);
   return pair;
+}
+
+/** An RSA key pair made by the oracle (cached per size: generation is slow and the key is not under test). */
+export function oracleRsaKeyPair(bits: number): OracleRsaKeyPair {
+  const cached = rsaCache.get(bits);
+  if (cached) return cached;
+  const { privateKey, publicKey } = generateKeyPairSync('rsa', { modulusLength: bits, publicExponent: 65537 });
+  return cacheRsaPair(bits, privateKey, publicKey);
+}
+
+/**
+ * An oracle RSA key pair made off the event loop (libuv thread pool): a suite starts the sizes it needs at load
+ * time, so 3072/4096-bit generation overlaps with the cases instead of blocking them. Shares the cache of
+ * oracleRsaKeyPair, so a sync call after this one has resolved does not generate a second key.
+ */
+export function oracleRsaKeyPairAsync(bits: number): Promise<OracleRsaKeyPair> {
+  const cached = rsaCache.get(bits);
+  if (cached) return Promise.resolve(cached);
+  let pending = rsaPending.get(bits);
+  if (!pending) {
+    pending = new Promise((resolve, reject) => {
+      generateKeyPair('rsa', { modulusLength: bits, publicExponent: 65537 }, (err, publicKey, privateKey) => {
+        if (err) reject(err);
+        else resolve(cacheRsaPair(bits, privateKey, publicKey));
+      });
+    });
+    rsaPending.set(bits, pending);
+  }
+  return pending;
 }
 
 export interface OracleEcKeyPair {

@@ -1,40 +1,21 @@
 import { randomBytes } from 'node:crypto';
 import { defineSuite, expectStatus, type ProviderCtx } from '../../harness/kit';
-import { AES_SIZES, SHORT_TAG_AEADS, aesKey } from '../../harness/capabilities';
+import { aesKey } from '../../harness/capabilities';
 import { aeadEncrypt, aeadName, type AeadInput } from '../../harness/oracle/encryption';
 import { OracleError } from '../../harness/oracle/oracle-error';
-import type { Aead, KeyAttributes, UsageFlags } from '../../harness/wire';
-
-const GCM: Aead = { alg: 'Gcm' };
-const CCM: Aead = { alg: 'Ccm' };
-const CHACHA: Aead = { alg: 'Chacha20Poly1305' };
-
-function keyAttrs(alg: Aead, bits: number, usage: UsageFlags = { encrypt: true, decrypt: true }): KeyAttributes {
-  const keyType = alg.alg === 'Chacha20Poly1305' ? ({ type: 'Chacha20' } as const) : ({ type: 'Aes' } as const);
-  return { keyType, keyBits: bits, policy: { usage, algorithm: alg } };
-}
-
-function keyLabel(alg: Aead, bits: number): string {
-  return alg.alg === 'Chacha20Poly1305' ? 'ChaCha20' : `AES-${bits}`;
-}
-
-function nonceLength(alg: Aead): number {
-  return alg.alg === 'Ccm' ? 13 : 12;
-}
-
-interface Variant {
-  readonly alg: Aead;
-  readonly bits: number;
-}
-
-const VARIANTS: readonly Variant[] = [
-  ...AES_SIZES.flatMap((bits) => [
-    { alg: GCM, bits },
-    { alg: CCM, bits },
-  ]),
-  ...SHORT_TAG_AEADS.map((alg) => ({ alg, bits: 128 })),
-  { alg: CHACHA, bits: 256 },
-];
+import type { Aead, KeyAttributes } from '../../harness/wire';
+import {
+  aes128,
+  CCM,
+  CHACHA,
+  freshInput,
+  GCM,
+  keyAttrs,
+  keyLabel,
+  nonceLength,
+  VARIANTS,
+  type Variant,
+} from '../../fixtures/aead';
 
 const flip = (b: Uint8Array, i: number): Buffer => {
   const out = Buffer.from(b);
@@ -72,16 +53,10 @@ defineSuite(
         return;
       }
 
-      const fresh = (v: Variant, nonce: number, aad: number): AeadInput => ({
-        alg: v.alg,
-        key: randomBytes(v.bits / 8),
-        nonce: randomBytes(nonce),
-        aad: randomBytes(aad),
-      });
       /** Node encrypts; the service must give the plaintext back. */
       const decrypts = (title: string, v: Variant, nonce: number, aad: number, plaintext: number): void => {
         c.case(title, async ({ client, keys }) => {
-          const input = fresh(v, nonce, aad);
+          const input = freshInput(v, nonce, aad);
           const pt = randomBytes(plaintext);
           const call = async (): Promise<Buffer> => {
             const name = await keys.import(p, keyAttrs(v.alg, v.bits), input.key);
@@ -104,7 +79,6 @@ defineSuite(
         const what = `${keyLabel(v.alg, v.bits)} ${aeadName(v.alg)}`;
         decrypts(`${what} decryption of 24 bytes with 32 bytes of AAD`, v, nonceLength(v.alg), 32, 24);
       }
-      const aes128 = (alg: Aead): Variant => ({ alg, bits: 128 });
       decrypts('AES-128 GCM decryption with empty AAD', aes128(GCM), 12, 0, 24);
       decrypts('AES-128 GCM decryption of a tag-only ciphertext (empty message)', aes128(GCM), 12, 16, 0);
       decrypts('AES-128 CCM decryption with a 7-byte nonce', aes128(CCM), 7, 16, 24);
@@ -113,7 +87,7 @@ defineSuite(
       for (const v of [aes128(GCM), aes128(CCM), { alg: CHACHA, bits: 256 }, aes128({ alg: 'Ccm', tagLength: 8 })]) {
         for (const [how, tamper] of TAMPERS) {
           c.case(`${keyLabel(v.alg, v.bits)} ${aeadName(v.alg)} decryption with ${how}`, async ({ client, keys }) => {
-            const good = fresh(v, nonceLength(v.alg), 16);
+            const good = freshInput(v, nonceLength(v.alg), 16);
             const { input, ct } = tamper(good, aeadEncrypt(good, randomBytes(24)));
             await expectStatus(
               (async () => {

@@ -1,40 +1,20 @@
 import { randomBytes } from 'node:crypto';
 import { defineSuite, expectStatus, type ProviderCtx } from '../../harness/kit';
-import { AES_SIZES, SHORT_TAG_AEADS, aesKey } from '../../harness/capabilities';
-import { aeadName, expectAeadCiphertext, type AeadInput } from '../../harness/oracle/encryption';
-import type { Aead, KeyAttributes, UsageFlags } from '../../harness/wire';
-
-const GCM: Aead = { alg: 'Gcm' };
-const CCM: Aead = { alg: 'Ccm' };
-const CHACHA: Aead = { alg: 'Chacha20Poly1305' };
-
-function keyAttrs(alg: Aead, bits: number, usage: UsageFlags = { encrypt: true, decrypt: true }): KeyAttributes {
-  const keyType = alg.alg === 'Chacha20Poly1305' ? ({ type: 'Chacha20' } as const) : ({ type: 'Aes' } as const);
-  return { keyType, keyBits: bits, policy: { usage, algorithm: alg } };
-}
-
-function keyLabel(alg: Aead, bits: number): string {
-  return alg.alg === 'Chacha20Poly1305' ? 'ChaCha20' : `AES-${bits}`;
-}
-
-/** The default nonce: 12 bytes for GCM and ChaCha20-Poly1305, 13 for CCM (the longest CCM allows). */
-function nonceLength(alg: Aead): number {
-  return alg.alg === 'Ccm' ? 13 : 12;
-}
-
-interface Variant {
-  readonly alg: Aead;
-  readonly bits: number;
-}
-
-const VARIANTS: readonly Variant[] = [
-  ...AES_SIZES.flatMap((bits) => [
-    { alg: GCM, bits },
-    { alg: CCM, bits },
-  ]),
-  ...SHORT_TAG_AEADS.map((alg) => ({ alg, bits: 128 })),
-  { alg: CHACHA, bits: 256 },
-];
+import { aesKey } from '../../harness/capabilities';
+import { aeadName, expectAeadCiphertext } from '../../harness/oracle/encryption';
+import type { Aead, KeyAttributes } from '../../harness/wire';
+import {
+  aes128,
+  CCM,
+  CHACHA,
+  freshInput,
+  GCM,
+  keyAttrs,
+  keyLabel,
+  nonceLength,
+  VARIANTS,
+  type Variant,
+} from '../../fixtures/aead';
 
 defineSuite(
   {
@@ -58,12 +38,7 @@ defineSuite(
       /** Imports oracle key bytes, encrypts, and checks the answer against Node. */
       const encrypts = (title: string, v: Variant, nonce: number, aad: number, plaintext: number): void => {
         c.case(title, async ({ client, keys }) => {
-          const input: AeadInput = {
-            alg: v.alg,
-            key: randomBytes(v.bits / 8),
-            nonce: randomBytes(nonce),
-            aad: randomBytes(aad),
-          };
+          const input = freshInput(v, nonce, aad);
           const pt = randomBytes(plaintext);
           const call = async (): Promise<Buffer> => {
             const name = await keys.import(p, keyAttrs(v.alg, v.bits), input.key);
@@ -99,7 +74,6 @@ defineSuite(
         const what = `${keyLabel(v.alg, v.bits)} ${aeadName(v.alg)}`;
         encrypts(`${what} encryption of 24 bytes with 32 bytes of AAD`, v, nonceLength(v.alg), 32, 24);
       }
-      const aes128 = (alg: Aead): Variant => ({ alg, bits: 128 });
       encrypts('AES-128 GCM encryption with empty AAD', aes128(GCM), 12, 0, 24);
       encrypts('AES-128 CCM encryption with empty AAD', aes128(CCM), 13, 0, 24);
       encrypts('ChaCha20 ChaCha20-Poly1305 encryption with empty AAD', { alg: CHACHA, bits: 256 }, 12, 0, 24);

@@ -5,15 +5,7 @@ import { rsaEncrypt, rsaEncryptionName, rsaMaxPlaintext } from '../../harness/or
 import { oracleRsaKeyPair, parseRsaPublicKey } from '../../harness/oracle/keys';
 import { OracleError } from '../../harness/oracle/oracle-error';
 import type { AsymmetricEncryption, KeyAttributes, ParsecClient } from '../../harness/wire';
-
-const PKCS1: AsymmetricEncryption = { alg: 'RsaPkcs1v15Crypt' };
-const OAEP_SHA256: AsymmetricEncryption = { alg: 'RsaOaep', hash: 'Sha256' };
-const LABEL = Buffer.from('parsec conformance');
-const NUL_LABEL = Buffer.from('parsec conformance\0');
-
-function slugOf(alg: AsymmetricEncryption): string {
-  return alg.alg === 'RsaOaep' ? `oaep-${alg.hash.toLowerCase()}` : 'pkcs1v15';
-}
+import { LABEL, NUL_LABEL, OAEP_SHA256, PKCS1, sharedKeysByAlg } from '../../fixtures/asymmetric-encryption';
 
 let stranger: KeyObject | undefined;
 /** The public half of an RSA 2048 key no provider holds (for "encrypted for another key"). */
@@ -66,14 +58,7 @@ defineSuite(
         });
         return;
       }
-      const shared = new Map<string, () => Promise<string>>();
-      for (const alg of RSA_ENCRYPTION_ALGS) {
-        shared.set(
-          slugOf(alg),
-          c.sharedKey(`dec-${slugOf(alg)}`, (client, name) => makeKey(client, provider, name, 2048, alg)),
-        );
-      }
-      const keyFor = (alg: AsymmetricEncryption): (() => Promise<string>) => shared.get(slugOf(alg))!;
+      const keyFor = sharedKeysByAlg(c, 'dec', (client, name, alg) => makeKey(client, provider, name, 2048, alg));
 
       c.case(
         'RSA 2048 OAEP SHA-1 key generation for decryption',

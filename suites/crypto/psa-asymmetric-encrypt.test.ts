@@ -5,15 +5,7 @@ import { expectRsaCiphertext, rsaEncryptionName, rsaMaxPlaintext } from '../../h
 import { oracleRsaKeyPair } from '../../harness/oracle/keys';
 import { OracleError } from '../../harness/oracle/oracle-error';
 import type { AsymmetricEncryption, KeyAttributes, ParsecClient } from '../../harness/wire';
-
-const PKCS1: AsymmetricEncryption = { alg: 'RsaPkcs1v15Crypt' };
-const OAEP_SHA256: AsymmetricEncryption = { alg: 'RsaOaep', hash: 'Sha256' };
-const LABEL = Buffer.from('parsec conformance');
-const NUL_LABEL = Buffer.from('parsec conformance\0');
-
-function slugOf(alg: AsymmetricEncryption): string {
-  return alg.alg === 'RsaOaep' ? `oaep-${alg.hash.toLowerCase()}` : 'pkcs1v15';
-}
+import { LABEL, NUL_LABEL, OAEP_SHA256, PKCS1, sharedKeysByAlg } from '../../fixtures/asymmetric-encryption';
 
 /**
  * The key Parsec encrypts with comes from the oracle, so its ciphertexts can be decrypted outside: the whole pair
@@ -53,14 +45,9 @@ defineSuite(
         return;
       }
       const pair = oracleRsaKeyPair(2048);
-      const shared = new Map<string, () => Promise<string>>();
-      for (const alg of RSA_ENCRYPTION_ALGS) {
-        shared.set(
-          slugOf(alg),
-          c.sharedKey(`enc-${slugOf(alg)}`, (client, name) => importOracleKey(client, provider, name, 2048, alg)),
-        );
-      }
-      const keyFor = (alg: AsymmetricEncryption): (() => Promise<string>) => shared.get(slugOf(alg))!;
+      const keyFor = sharedKeysByAlg(c, 'enc', (client, name, alg) =>
+        importOracleKey(client, provider, name, 2048, alg),
+      );
 
       for (const alg of RSA_ENCRYPTION_ALGS) {
         const name = rsaEncryptionName(alg);

@@ -12,9 +12,8 @@ import {
   expectEcdsaSha256Signature,
   expectRsaPkcs1Sha256Signature,
   expectRsaPublicKey,
-  oracleRsaKeyPairAsync,
 } from '../../harness/oracle/key-formats';
-import { oracleEcKeyPair, parseEcPublicKey } from '../../harness/oracle/keys';
+import { oracleEcKeyPair, oracleRsaKeyPairAsync, parseEcPublicKey } from '../../harness/oracle/keys';
 import type { KeyAttributes } from '../../harness/wire';
 
 const P256 = curveOf('SecpR1', 256);

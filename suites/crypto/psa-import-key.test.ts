@@ -9,12 +9,8 @@ import {
 } from '../../harness/capabilities/catalogue/keys';
 import { defineSuite, expectStatus } from '../../harness/kit';
 import { CURVES, curveOf } from '../../harness/oracle/curves';
-import {
-  expectEcdsaSha256Signature,
-  expectRsaPkcs1Sha256Signature,
-  oracleRsaKeyPairAsync,
-} from '../../harness/oracle/key-formats';
-import { oracleEcKeyPair, oracleRsaKeyPair } from '../../harness/oracle/keys';
+import { expectEcdsaSha256Signature, expectRsaPkcs1Sha256Signature } from '../../harness/oracle/key-formats';
+import { oracleEcKeyPair, oracleRsaKeyPair, oracleRsaKeyPairAsync } from '../../harness/oracle/keys';
 import type { KeyAttributes, ParsecClient, StatusName } from '../../harness/wire';
 
 const P256 = curveOf('SecpR1', 256);

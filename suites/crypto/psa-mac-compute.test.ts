@@ -1,42 +1,8 @@
-import { defineSuite, expectStatus, type KeyTracker, type ProviderCtx } from '../../harness/kit';
-import { ServiceStatusError, encodeOperation, opcodeCode, type Mac, type ParsecClient } from '../../harness/wire';
+import { defineSuite, expectStatus } from '../../harness/kit';
+import { encodeOperation, opcodeCode, type Mac } from '../../harness/wire';
+import { hmacKeyName, MACS, MESSAGE } from '../../fixtures/mac';
 
-/**
- * Reference A3/A5: the MAC opcodes have a .proto and a page in the book but are not in the interface's Opcode enum,
- * so the header phase refuses them with OpcodeDoesNotExist (9) before any provider or key is looked at.
- */
-const MESSAGE = Buffer.from('I am a message');
-
-const MACS: readonly [string, Mac][] = [
-  ['HMAC-SHA-256', { alg: 'Hmac', hash: 'Sha256' }],
-  ['HMAC-SHA-512 truncated to 16 bytes', { alg: 'Hmac', hash: 'Sha512', macLength: 16 }],
-  ['CMAC', { alg: 'Cmac' }],
-  ['CBC-MAC', { alg: 'CbcMac' }],
-];
-
-/**
- * An HMAC key to name in the request where the provider can hold one (imported, 32 bytes); elsewhere the name stays
- * unused. Setup only: the answer under test does not depend on the key, since the opcode is refused first.
- */
-async function hmacKeyName(client: ParsecClient, provider: ProviderCtx, keys: KeyTracker): Promise<string> {
-  const name = keys.track(provider.id, keys.name('hmac'));
-  try {
-    await client.importKey(
-      provider.id,
-      name,
-      {
-        keyType: { type: 'Hmac' },
-        keyBits: 256,
-        policy: { usage: { signMessage: true, verifyMessage: true }, algorithm: { alg: 'Hmac', hash: 'Sha256' } },
-      },
-      Buffer.alloc(32, 0x0b),
-    );
-  } catch (e) {
-    if (!(e instanceof ServiceStatusError)) throw e;
-  }
-  return name;
-}
-
+// Every case expects OpcodeDoesNotExist: the MAC opcodes are refused in the header phase (see fixtures/mac.ts).
 defineSuite(
   {
     name: 'psa-mac-compute',

@@ -1,6 +1,6 @@
 import { createPrivateKey } from 'node:crypto';
 import { ecdhAgreementKey, ecdhCurveProbe, eccSigningKey } from '../../harness/capabilities';
-import { defineSuite, expectStatus, type ProviderCtx } from '../../harness/kit';
+import { defineSuite, expectStatus, type KeyTracker, type ProviderCtx } from '../../harness/kit';
 import { curveOf, type CurveSpec } from '../../harness/oracle/curves';
 import { octets, oid, seq, integer } from '../../harness/oracle/der';
 import {
@@ -82,6 +82,20 @@ async function expectNotListed(client: ParsecClient, provider: ProviderCtx, curv
   );
 }
 
+/** Where CanDoCrypto says the provider cannot generate ECDH keys of the curve, generating one must say NotSupported. */
+async function expectGenerateRefused(
+  client: ParsecClient,
+  provider: ProviderCtx,
+  keys: KeyTracker,
+  curve: CurveSpec,
+): Promise<void> {
+  const name = keys.track(provider.id, keys.name('ecdh'));
+  await expectStatus(
+    client.generateKey(provider.id, name, ecdhAgreementKey(curve.family, curve.bits)),
+    'PsaErrorNotSupported',
+  );
+}
+
 defineSuite(
   { name: 'psa-raw-key-agreement', opcode: 'PsaRawKeyAgreement', description: 'RawKeyAgreement computes ECDH secrets' },
   (s) => {
@@ -94,14 +108,7 @@ defineSuite(
 
         c.case(`ECDH ${label(curve)}: generated key with an oracle peer`, async ({ client, keys }) => {
           if (!listed) return expectNotListed(client, provider, curve);
-          if (!offered) {
-            const name = keys.track(provider.id, keys.name('ecdh'));
-            await expectStatus(
-              client.generateKey(provider.id, name, ecdhAgreementKey(curve.family, curve.bits)),
-              'PsaErrorNotSupported',
-            );
-            return;
-          }
+          if (!offered) return expectGenerateRefused(client, provider, keys, curve);
           const name = await keys.generate(provider.id, ecdhAgreementKey(curve.family, curve.bits), 'ecdh');
           const parsecPublic = await client.exportPublicKey(provider.id, name);
           const peer = oraclePeer(curve);
@@ -111,14 +118,7 @@ defineSuite(
 
         c.case(`ECDH ${label(curve)}: two generated keys`, async ({ client, keys }) => {
           if (!listed) return expectNotListed(client, provider, curve);
-          if (!offered) {
-            const name = keys.track(provider.id, keys.name('ecdh'));
-            await expectStatus(
-              client.generateKey(provider.id, name, ecdhAgreementKey(curve.family, curve.bits)),
-              'PsaErrorNotSupported',
-            );
-            return;
-          }
+          if (!offered) return expectGenerateRefused(client, provider, keys, curve);
           const a = await keys.generate(provider.id, ecdhAgreementKey(curve.family, curve.bits), 'ecdh-a');
           const b = await keys.generate(provider.id, ecdhAgreementKey(curve.family, curve.bits), 'ecdh-b');
           const [pa, pb] = [await client.exportPublicKey(provider.id, a), await client.exportPublicKey(provider.id, b)];
@@ -153,6 +153,8 @@ defineSuite(
       const p256 = curveOf('SecpR1', 256);
       const x25519 = curveOf('Montgomery', 255);
       const p256Offered = provider.can('Generate', ecdhCurveProbe('SecpR1', 256));
+      const p256Skip =
+        p256Offered || !listed ? {} : { skip: `SecpR1 256 ECDH keys are not offered by ${provider.label}` };
       const p256Key = c.sharedKey('ecdh-p256', (client, name) =>
         client.generateKey(provider.id, name, ecdhAgreementKey('SecpR1', 256)),
       );
@@ -168,7 +170,7 @@ defineSuite(
             if (!listed) return expectNotListed(client, provider, p256);
             await expectStatus(client.rawKeyAgreement(provider.id, alg, await p256Key(), peer()), status);
           },
-          p256Offered || !listed ? {} : { skip: `SecpR1 256 ECDH keys are not offered by ${provider.label}` },
+          p256Skip,
         );
 
       negative('ECDH SecpR1 256: peer point not on the curve', 'PsaErrorInvalidArgument', () => {
@@ -208,9 +210,6 @@ defineSuite(
           ? {}
           : { skip: `Montgomery 255 ECDH keys are not offered by ${provider.label}` },
       );
-
-      const p256Skip =
-        p256Offered || !listed ? {} : { skip: `SecpR1 256 ECDH keys are not offered by ${provider.label}` };
 
       c.case(
         'ECDH SecpR1 256: key without the derive usage flag',

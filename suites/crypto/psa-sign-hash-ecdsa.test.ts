@@ -1,23 +1,21 @@
 import { eccSigningKey, ecdsaHashFor } from '../../harness/capabilities';
 import { defineSuite, expectStatus } from '../../harness/kit';
-import { CURVES, curveOf } from '../../harness/oracle/curves';
 import { oracleEcKeyPair } from '../../harness/oracle/keys';
 import { checkEcdsaSignature, digestOf } from '../../harness/oracle/signatures';
 import { ServiceStatusError, type AsymmetricSignature, type KeyAttributes } from '../../harness/wire';
 import {
   curveLabel,
+  ECDSA_CURVES,
+  ECDSA_SHA256,
   expectUnsupported,
   exportedEcKey,
   hashLabel,
   MESSAGE,
+  P256,
   publicOf,
   withAlgorithm,
   withUsage,
 } from '../../fixtures/signatures/shared';
-
-const ECDSA_CURVES = CURVES.filter((c) => !c.montgomery);
-const P256 = curveOf('SecpR1', 256);
-const ECDSA_SHA256: AsymmetricSignature = { alg: 'Ecdsa', hash: 'Sha256' };
 
 defineSuite(
   { name: 'psa-sign-hash-ecdsa', opcode: 'PsaSignHash', description: 'SignHash with ECC keys, checked by the oracle' },

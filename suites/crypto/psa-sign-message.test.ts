@@ -1,13 +1,9 @@
 import { eccSigningKey } from '../../harness/capabilities';
 import { defineSuite, expectStatus } from '../../harness/kit';
-import { curveOf } from '../../harness/oracle/curves';
 import { oracleEcKeyPair } from '../../harness/oracle/keys';
 import { checkEcdsaSignature } from '../../harness/oracle/signatures';
-import type { AsymmetricSignature } from '../../harness/wire';
-import { exportedEcKey, MESSAGE, withUsage } from '../../fixtures/signatures/shared';
+import { ECDSA_SHA256, exportedEcKey, MESSAGE, P256, withUsage } from '../../fixtures/signatures/shared';
 
-const P256 = curveOf('SecpR1', 256);
-const ECDSA_SHA256: AsymmetricSignature = { alg: 'Ecdsa', hash: 'Sha256' };
 const MESSAGE_USAGE = { signMessage: true, verifyMessage: true };
 
 defineSuite(

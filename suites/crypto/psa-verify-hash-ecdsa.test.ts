@@ -1,6 +1,5 @@
 import { eccSigningKey, ecdsaHashFor } from '../../harness/capabilities';
 import { defineSuite, expectStatus } from '../../harness/kit';
-import { CURVES, curveOf } from '../../harness/oracle/curves';
 import { oracleEcKeyPair } from '../../harness/oracle/keys';
 import {
   checkEcdsaSignature,
@@ -17,17 +16,16 @@ import {
 import type { AsymmetricSignature, KeyAttributes } from '../../harness/wire';
 import {
   curveLabel,
+  ECDSA_CURVES,
+  ECDSA_SHA256,
   expectUnsupported,
   hashLabel,
   MESSAGE,
   OTHER_MESSAGE,
+  P256,
   publicOf,
   withUsage,
 } from '../../fixtures/signatures/shared';
-
-const ECDSA_CURVES = CURVES.filter((c) => !c.montgomery);
-const P256 = curveOf('SecpR1', 256);
-const ECDSA_SHA256: AsymmetricSignature = { alg: 'Ecdsa', hash: 'Sha256' };
 
 defineSuite(
   {

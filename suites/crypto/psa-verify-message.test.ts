@@ -1,13 +1,8 @@
 import { eccSigningKey } from '../../harness/capabilities';
 import { defineSuite, expectStatus } from '../../harness/kit';
-import { curveOf } from '../../harness/oracle/curves';
 import { oracleEcKeyPair } from '../../harness/oracle/keys';
 import { flipBit, oracleEcdsaSign } from '../../harness/oracle/signatures';
-import type { AsymmetricSignature } from '../../harness/wire';
-import { MESSAGE, publicOf, withUsage } from '../../fixtures/signatures/shared';
-
-const P256 = curveOf('SecpR1', 256);
-const ECDSA_SHA256: AsymmetricSignature = { alg: 'Ecdsa', hash: 'Sha256' };
+import { ECDSA_SHA256, MESSAGE, P256, publicOf, withUsage } from '../../fixtures/signatures/shared';
 
 defineSuite(
   {

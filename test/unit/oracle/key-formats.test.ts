@@ -7,10 +7,9 @@ import {
   expectRsaPairMatchesPublic,
   expectRsaPkcs1Sha256Signature,
   expectRsaPublicKey,
-  oracleRsaKeyPairAsync,
   parseRsaPrivateKey,
 } from '../../../harness/oracle/key-formats';
-import { oracleEcKeyPair, oracleRsaKeyPair } from '../../../harness/oracle/keys';
+import { oracleEcKeyPair, oracleRsaKeyPair, oracleRsaKeyPairAsync } from '../../../harness/oracle/keys';
 import { OracleError } from '../../../harness/oracle/oracle-error';
 
 const message = Buffer.from('key-formats oracle');
@@ -117,5 +116,11 @@ describe('background oracle RSA keys', () => {
     expect(a).toBe(b);
     expect(() => expectRsaPairMatchesPublic(a.pkcs1Private, a.pkcs1Public)).not.toThrow();
     expectRsaPublicKey(a.pkcs1Public, 1024);
+  });
+
+  it('shares its cache with the sync call, so a later sync call makes no second key', async () => {
+    const a = await oracleRsaKeyPairAsync(1280);
+    expect(oracleRsaKeyPair(1280)).toBe(a);
+    expect(await oracleRsaKeyPairAsync(1280)).toBe(a);
   });
 });
