@@ -33,6 +33,7 @@ export default async function globalSetup(): Promise<void> {
   state.target = target;
   try {
     const client = new ParsecClient({ socketPath: target.socketPath, auth: clientAuthOf(target.auth) });
+    const discoveryStart = Date.now();
     const found = await discover(client);
     const keysAtStart = (await client.listKeys()).map((k) => ({ providerId: k.providerId, name: k.name }));
     const context: RunContext = {
@@ -62,7 +63,7 @@ export default async function globalSetup(): Promise<void> {
     state.contextPath = contextPath;
     process.env[CONTEXT_ENV] = contextPath;
     progress(
-      `Parsec ${found.parsecVersion} ready in ${target.startupMs} ms: ${found.providers.map((p) => `${p.key ?? p.id} ${p.version}`).join(', ')}`,
+      `Parsec ${found.parsecVersion} ready in ${target.startupMs} ms, discovery ${Date.now() - discoveryStart} ms (${Object.values(found.capabilities).reduce((n, a) => n + Object.keys(a).length, 0)} CanDoCrypto answers): ${found.providers.map((p) => `${p.key ?? p.id} ${p.version}`).join(', ')}`,
     );
   } catch (e) {
     await target.stop();
