@@ -115,6 +115,7 @@ export function defineSuite(meta: SuiteMeta, declare: (s: SuiteDeclarer) => void
   const testFile = expect.getState().testPath ?? meta.name;
   const client = new ParsecClient({ socketPath: context.socketPath, auth: clientAuthOf(context.auth) });
   const seen = new Set<string>();
+  const preexisting = new Set(context.keysAtStart.map((k) => `${k.providerId}/${k.name}`));
 
   const declareCases = <T extends CaseCtx>(
     providerKey: string,
@@ -124,7 +125,7 @@ export function defineSuite(meta: SuiteMeta, declare: (s: SuiteDeclarer) => void
   ): void => {
     describe(providerKey, () => {
       describe(meta.name, () => {
-        const shared = new KeyTracker(client, context.runId, `${providerKey}/${meta.name}`);
+        const shared = new KeyTracker(client, context.runId, `${providerKey}/${meta.name}`, preexisting);
         afterAll(async () => {
           const leftovers = await shared.destroyAll();
           if (leftovers.length > 0) throw new Error(`could not destroy shared keys: ${leftovers.join('; ')}`);
@@ -163,7 +164,7 @@ export function defineSuite(meta: SuiteMeta, declare: (s: SuiteDeclarer) => void
               return;
             }
             const run = async (): Promise<void> => {
-              const keys = new KeyTracker(client, context.runId, id);
+              const keys = new KeyTracker(client, context.runId, id, preexisting);
               let failure: unknown;
               try {
                 await fn(makeCtx(keys));

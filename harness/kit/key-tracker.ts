@@ -19,10 +19,15 @@ interface TrackedKey {
 export class KeyTracker {
   private readonly tracked: TrackedKey[] = [];
 
+  /**
+   * `preexisting` lists keys that were there before the run (ListKeys snapshot, "<provider>/<name>"): they are never
+   * destroyed, even if a case tracked their name, so a service the harness did not set up keeps its keys.
+   */
   constructor(
     private readonly client: ParsecClient,
     private readonly runId: string,
     private readonly caseId: string,
+    private readonly preexisting: ReadonlySet<string> = new Set(),
   ) {}
 
   /** A fresh name: `pc-<run>-<load>-<n>-<tag>`; unique across test files, workers and runs, readable in the log. */
@@ -52,6 +57,7 @@ export class KeyTracker {
   async destroyAll(): Promise<string[]> {
     const problems: string[] = [];
     for (const key of this.tracked.splice(0).reverse()) {
+      if (this.preexisting.has(`${key.provider}/${key.name}`)) continue;
       try {
         await key.client.destroyKey(key.provider, key.name);
       } catch (e) {

@@ -21,3 +21,21 @@ describe('KeyTracker names', () => {
     for (const n of names) expect(n).toMatch(/^pc-run1-[0-9a-f]{6}-\d+-key$/);
   });
 });
+
+describe('KeyTracker cleanup', () => {
+  it('destroys what it tracked, but never a key that existed before the run', async () => {
+    const destroyed: string[] = [];
+    const client = {
+      destroyKey: async (provider: number, name: string) => {
+        destroyed.push(`${provider}/${name}`);
+      },
+    } as unknown as ParsecClient;
+    const { KeyTracker } = freshModule();
+    const keys = new KeyTracker(client, 'run1', 'x/y/z', new Set(['1/.']));
+    keys.track(1, '.'); // a case that tried to create '.' where the user already had one
+    keys.track(1, 'pc-run1-new');
+    keys.track(2, '.'); // same name on another provider was not there before
+    expect(await keys.destroyAll()).toEqual([]);
+    expect(destroyed).toEqual(['2/.', '1/pc-run1-new']);
+  });
+});
