@@ -21,3 +21,4 @@ export { startAdminTarget, sweepLeftovers, ROOT_APP, type ClientAdmin, type KeyL
 export { CHILD_METHODS, toWire, fromWire, parseRequest, parseReply, encodeLine } from './uid-client-protocol';
 export { ISOLATION_ALG, ISOLATION_KEY, freshDigest, p256Verifies } from './isolation-key';
 export { declareIsolationCases, withOwnedKeys, type Identity, type IdentityPair } from './isolation-cases';
+export { secondInstanceUnavailable } from './second-instance';

@@ -25,6 +25,7 @@ interface RunFlags {
   suite?: string[];
   list?: boolean;
   workers: string;
+  socket?: string;
 }
 
 function fail(message: string, code = 2): never {
@@ -54,13 +55,15 @@ function writeStartFailure(outDir: string, message: string, startedAt: Date): vo
   writeFileSync(join(outDir, 'results.json'), renderResultsJson(results));
 }
 
-async function run(flags: RunFlags): Promise<number> {
+async function run(flags: RunFlags, providersChosen: boolean): Promise<number> {
   if (flags.list) {
     for (const s of listSuites()) process.stdout.write(`${s.id}\n`);
     return 0;
   }
   const options: RunOptions = {
-    providers: parseProviderList(flags.providers),
+    // Attached to a running service, the default is every provider it lists.
+    ...(flags.socket && !providersChosen ? {} : { providers: parseProviderList(flags.providers) }),
+    ...(flags.socket ? { socket: resolve(flags.socket) } : {}),
     ...(flags.parsec ? { parsecSuite: parseParsecSuite(flags.parsec) } : {}),
     ...(flags.parsecBin ? { parsecBin: resolve(flags.parsecBin) } : {}),
     outDir: resolve(flags.out),
@@ -186,6 +189,7 @@ export function buildProgram(): Command {
         '  parsec-conformance run --parsec sid --out reports/sid',
         '  parsec-conformance run --providers mbed --suite core/ping',
         '  parsec-conformance run --parsec-bin ~/parsec/target/release/parsec',
+        '  parsec-conformance run --socket /run/parsec/parsec.sock          # a deployed service',
         '',
         'Exit status: 0 when no case failed (known deviations count as expected failures), 1 when a case failed or',
         'a known deviation unexpectedly passed, 2 when the run could not start (the message carries the service log).',
@@ -193,8 +197,14 @@ export function buildProgram(): Command {
         'Known deviations: fixtures/expectations/parsec-<version>.json (case id or * pattern, reason, evidence).',
       ].join('\n'),
     )
-    .action(async (flags: RunFlags) => {
-      process.exitCode = await run(flags);
+    .addOption(
+      new Option(
+        '--socket <path>',
+        'attach to a Parsec already listening on this socket instead of starting one (its keys are left alone; with the Direct authenticator the app name comes from PARSEC_CONFORMANCE_APP_NAME)',
+      ).conflicts(['parsec', 'parsecBin']),
+    )
+    .action(async (flags: RunFlags, command: Command) => {
+      process.exitCode = await run(flags, command.getOptionValueSource('providers') !== 'default');
     });
 
   program

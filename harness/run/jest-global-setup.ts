@@ -5,11 +5,14 @@ import { randomBytes } from 'node:crypto';
 import { registerCleanup } from '../lifecycle';
 import { ensureSetup } from '../setup';
 import { startNativeTarget } from '../targets/native';
+import { attachExternalTarget } from '../targets/external';
+import type { StartedTarget } from '../targets/target';
+import { PROVIDER_KEYS } from '../model/providers';
 import { ParsecClient } from '../wire';
 import { clientAuthOf } from '../kit/client-auth';
 import { CONTEXT_ENV, type RunContext } from './context';
 import { discover } from './discover';
-import { runOptionsFromEnv } from './options';
+import { ENV, runOptionsFromEnv } from './options';
 import { progress, runState } from './run-state';
 
 /** Brings the target up once per run, asks it what it offers, and writes the run context the suites load. */
@@ -17,20 +20,29 @@ export default async function globalSetup(): Promise<void> {
   const options = runOptionsFromEnv();
   const state = runState();
   const t0 = Date.now();
-  const parsec = await ensureSetup({
-    ...(options.parsecSuite ? { parsecSuite: options.parsecSuite } : {}),
-    ...(options.parsecBin ? { parsecBin: options.parsecBin } : {}),
-    log: progress,
-  });
-  progress(`setup ready in ${Date.now() - t0} ms; Parsec from ${parsec.origin}: ${parsec.path}`);
-
   const metaDir = mkdtempSync(join(tmpdir(), `parsec-conformance-${process.pid}-meta-`));
   state.metaDir = metaDir;
-  const unregister = registerCleanup(() => rmSync(metaDir, { recursive: true, force: true }));
-  state.unregisterMeta = unregister;
+  state.unregisterMeta = registerCleanup(() => rmSync(metaDir, { recursive: true, force: true }));
 
-  const target = await startNativeTarget({ parsec, providers: options.providers, log: progress });
+  let target: StartedTarget;
+  if (options.socket) {
+    target = await attachExternalTarget({
+      socketPath: options.socket,
+      ...(options.providers ? { providers: options.providers } : {}),
+      ...(process.env[ENV.appName] ? { appName: process.env[ENV.appName] } : {}),
+      log: progress,
+    });
+  } else {
+    const parsec = await ensureSetup({
+      ...(options.parsecSuite ? { parsecSuite: options.parsecSuite } : {}),
+      ...(options.parsecBin ? { parsecBin: options.parsecBin } : {}),
+      log: progress,
+    });
+    progress(`setup ready in ${Date.now() - t0} ms; Parsec from ${parsec.origin}: ${parsec.path}`);
+    target = await startNativeTarget({ parsec, providers: options.providers ?? PROVIDER_KEYS, log: progress });
+  }
   state.target = target;
+  const { parsec } = target;
   try {
     const client = new ParsecClient({ socketPath: target.socketPath, auth: clientAuthOf(target.auth) });
     const discoveryStart = Date.now();
@@ -51,7 +63,7 @@ export default async function globalSetup(): Promise<void> {
         startupMs: target.startupMs,
       },
       providers: found.providers,
-      requestedProviders: options.providers,
+      requestedProviders: target.providers,
       opcodes: found.opcodes,
       authenticators: found.authenticators,
       capabilities: found.capabilities,

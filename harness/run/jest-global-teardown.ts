@@ -8,8 +8,12 @@ export default async function globalTeardown(): Promise<void> {
   const state = runState();
   const outDir = resolve(runOptionsFromEnv().outDir);
   if (state.target) {
-    await state.target.stop({ keepLogAt: join(outDir, 'parsec.log') });
-    progress(`Parsec stopped; its log is in ${join(outDir, 'parsec.log')}`);
+    if (state.target.kind === 'native') {
+      await state.target.stop({ keepLogAt: join(outDir, 'parsec.log') });
+      progress(`Parsec stopped; its log is in ${join(outDir, 'parsec.log')}`);
+    } else {
+      await state.target.stop();
+    }
     state.target = undefined;
   }
   if (state.metaDir) {

@@ -37,9 +37,9 @@ export interface StartedTarget extends AsyncDisposable {
   readonly auth: ClientAuth;
   readonly parsec: ParsecBinary;
   readonly providers: readonly ProviderKey[];
-  /** Per-run working directory (config, logs, key store, token and TPM state); removed on stop. */
+  /** Per-run working directory (config, logs, key store, token and TPM state), removed on stop; '' when external. */
   readonly workDir: string;
-  /** Path of the service's log (inside workDir while running). */
+  /** Path of the service's log (inside workDir while running); '' when the harness has no access to it. */
   readonly logPath: string;
   /** The last `lines` lines of the service log, for error messages. */
   logTail(lines?: number): string;

@@ -6,6 +6,7 @@ import {
   NOBODY,
   OtherUidClient,
   otherUidUnavailable,
+  secondInstanceUnavailable,
   p256Verifies,
   ROOT_APP,
   startAdminTarget,
@@ -39,7 +40,7 @@ interface Instance {
   readonly anonymous: ParsecClient;
 }
 
-const unavailable = otherUidUnavailable();
+const unavailable = secondInstanceUnavailable() ?? otherUidUnavailable();
 let instance: Promise<Instance> | undefined;
 
 async function bringUp(): Promise<Instance> {

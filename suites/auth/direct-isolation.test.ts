@@ -5,6 +5,7 @@ import {
   ISOLATION_ALG,
   ISOLATION_KEY,
   directAuthenticatorUnavailable,
+  secondInstanceUnavailable,
   sendMalformed,
   startDirectTarget,
   withOwnedKeys,
@@ -22,7 +23,7 @@ const ADMIN = 'admin-app';
 const START_TIMEOUT_MS = 60_000;
 
 let target: Promise<NativeTarget> | undefined;
-const directUnavailable = directAuthenticatorUnavailable();
+const directUnavailable = secondInstanceUnavailable() ?? directAuthenticatorUnavailable();
 
 beforeAll(() => {
   if (directUnavailable) return;

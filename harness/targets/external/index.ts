@@ -1,0 +1,1 @@
+export { attachExternalTarget, ExternalTargetError, type ExternalTargetOptions } from './external-target';
