@@ -133,14 +133,26 @@ export function expectSharedSecret(curve: CurveSpec, want: Uint8Array, got: Uint
   }
 }
 
+const MAX_EQUAL_RUN = 8;
+
 /**
- * Crude sanity checks of random output (not a statistical test suite): the exact length, not constant, no repeated
- * 16-byte block, and for 64 KiB and more a monobit fraction of ones within 0.49..0.51.
+ * Crude sanity checks of random output (not a statistical test suite): the exact length, not constant, no run of
+ * 8 equal bytes, no repeated 16-byte block, and for 64 KiB and more a monobit fraction of ones within 0.49..0.51.
  */
 export function expectRandomLooking(bytes: Uint8Array, size: number): void {
   if (bytes.length !== size) throw new OracleError(`expected ${size} random bytes, got ${bytes.length}`);
   if (size >= 16 && bytes.every((b) => b === bytes[0])) {
     throw new OracleError(`${size} random bytes are all 0x${bytes[0]!.toString(16).padStart(2, '0')}`);
+  }
+  // A run of 8 equal bytes has probability about size * 2^-56 in random data: a stuck or zero-filled tail.
+  let run = 1;
+  for (let i = 1; i < size; i += 1) {
+    run = bytes[i] === bytes[i - 1] ? run + 1 : 1;
+    if (run >= MAX_EQUAL_RUN) {
+      throw new OracleError(
+        `${size} random bytes hold ${MAX_EQUAL_RUN} equal bytes (0x${bytes[i]!.toString(16).padStart(2, '0')}) in a row ending at offset ${i}`,
+      );
+    }
   }
   const blocks = new Set<string>();
   for (let i = 0; i + 16 <= size; i += 16) {

@@ -115,6 +115,9 @@ describe('random checks', () => {
   it('fail on a short answer, constant bytes, a repeating block, biased bits and equal draws', () => {
     expect(() => expectRandomLooking(randomBytes(64), 1024)).toThrow('expected 1024 random bytes, got 64');
     expect(() => expectRandomLooking(Buffer.alloc(32, 0xab), 32)).toThrow(OracleError);
+    // A zero-filled tail: not constant, no repeated block, but 8 equal bytes in a row.
+    const tail = Buffer.concat([randomBytes(24), Buffer.alloc(8)]);
+    expect(() => expectRandomLooking(tail, 32)).toThrow('8 equal bytes (0x00) in a row ending at offset 31');
     const block = randomBytes(16);
     const repeating = Buffer.concat([randomBytes(4096), block, randomBytes(1024), block]);
     expect(() => expectRandomLooking(repeating, repeating.length)).toThrow('repeat a 16-byte block');
