@@ -2,7 +2,7 @@ export { startNativeTarget, NativeTarget, type StopOptions } from './native-targ
 export { nativeTarget, NativeTargetBuilder } from './native-target-builder';
 export { renderParsecConfig, KEY_MANAGER_NAME, type ParsecConfigSpec, type ProviderSpec } from './parsec-config';
 export { tomlString, tomlEntry } from './toml';
-export { pingProbe, pingRequest, parseReply, type ProbeReply } from './ping-probe';
+export { pingProbe, type ProbeReply } from './ping-probe';
 export { TargetStartError } from './target-start-error';
 export { serialFromShowSlots, TOKEN_LABEL } from './softhsm-token';
 export { findFreePortPair } from './free-port';
