@@ -1,27 +1,12 @@
 import { chmodSync, existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { processesUsing } from '../processes';
 import { ensureSetup, type SetupResult } from '../../../harness/setup';
 import { pingProbe, startNativeTarget, TargetStartError, type NativeTarget } from '../../../harness/targets/native';
 
 function runDirs(): string[] {
   return readdirSync(tmpdir()).filter((n) => n.startsWith(`parsec-conformance-${process.pid}-`));
-}
-
-/** Live processes whose command line names `text` (Parsec's config path, swtpm's state dir). */
-function processesUsing(workDir: string): string[] {
-  const found: string[] = [];
-  for (const pid of readdirSync('/proc').filter((n) => /^\d+$/.test(n))) {
-    try {
-      const cmdline = readFileSync(`/proc/${pid}/cmdline`, 'utf8').replace(/\0/g, ' ');
-      const stat = readFileSync(`/proc/${pid}/stat`, 'latin1');
-      if (cmdline.includes(workDir) && stat.slice(stat.lastIndexOf(')') + 2)[0] !== 'Z')
-        found.push(`${pid} ${cmdline}`);
-    } catch {
-      continue;
-    }
-  }
-  return found;
 }
 
 describe('native target (real Parsec from Debian trixie)', () => {
