@@ -26,8 +26,15 @@ export async function startTamperingProxy(
     const chunks: Buffer[] = [];
     down.pipe(up);
     up.on('data', (d: Buffer) => chunks.push(d));
-    up.on('end', () => {
+    // The service may answer and close before the request is fully written (a body over its limit): the write then
+    // fails with EPIPE, and the answer it already sent must still reach the client, as the real client expects.
+    up.on('error', () => undefined);
+    up.on('close', () => {
       const all = Buffer.concat(chunks);
+      if (all.length === 0) {
+        down.destroy();
+        return;
+      }
       if (all.length < 36) {
         down.end(all);
         return;
@@ -42,7 +49,6 @@ export async function startTamperingProxy(
       rewritten.set(header.opcode, (rewritten.get(header.opcode) ?? 0) + 1);
       down.end(Buffer.concat([encodeHeader({ ...changed.header, bodyLen: changed.body.length }), changed.body]));
     });
-    up.on('error', () => down.destroy());
     down.on('error', () => up.destroy());
   });
   await new Promise<void>((resolve, reject) => {
