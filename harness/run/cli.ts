@@ -28,6 +28,15 @@ interface RunFlags {
   socket?: string;
 }
 
+/** Parses a counting option; the error names the option, the accepted range and what was given. */
+function wholeNumber(option: string, value: string, max: number): number {
+  const n = Number(value);
+  if (!Number.isInteger(n) || n < 1 || n > max) {
+    throw new Error(`--${option} must be a whole number from 1 to ${max}, got '${value}'`);
+  }
+  return n;
+}
+
 function fail(message: string, code = 2): never {
   process.stderr.write(`parsec-conformance: ${message}\n`);
   process.exit(code);
@@ -69,10 +78,7 @@ async function run(flags: RunFlags, providersChosen: boolean): Promise<number> {
     outDir: resolve(flags.out),
   };
   const suites = selectSuites(flags.suite ?? []);
-  const workers = Number(flags.workers);
-  if (!Number.isInteger(workers) || workers < 1 || workers > 32) {
-    throw new Error(`--workers must be a whole number from 1 to 32, got '${flags.workers}'`);
-  }
+  const workers = wholeNumber('workers', flags.workers, 32);
   mkdirSync(options.outDir, { recursive: true });
   // Reports of an earlier run must not survive a run that dies early.
   for (const f of ['junit.xml', 'results.json', 'parsec.log']) rmSync(join(options.outDir, f), { force: true });
@@ -246,19 +252,13 @@ export function buildProgram(): Command {
         concurrency: string;
         startups: string;
       }) => {
-        const count = (name: string, v: string, max: number): number => {
-          const n = Number(v);
-          if (!Number.isInteger(n) || n < 1 || n > max)
-            throw new Error(`--${name} must be a whole number from 1 to ${max}, got '${v}'`);
-          return n;
-        };
         const result = await pingBench({
           ...(flags.parsec ? { parsecSuite: parseParsecSuite(flags.parsec) } : {}),
           ...(flags.parsecBin ? { parsecBin: resolve(flags.parsecBin) } : {}),
           providers: parseProviderList(flags.providers),
-          seconds: count('seconds', flags.seconds, 60),
-          concurrency: count('concurrency', flags.concurrency, 64),
-          startups: count('startups', flags.startups, 50),
+          seconds: wholeNumber('seconds', flags.seconds, 60),
+          concurrency: wholeNumber('concurrency', flags.concurrency, 64),
+          startups: wholeNumber('startups', flags.startups, 50),
           log: (l) => process.stderr.write(`[bench] ${l}\n`),
         });
         process.stdout.write(`${JSON.stringify(result, null, 2)}\n`);
