@@ -1,9 +1,7 @@
 import type { ProviderKey } from '../model/providers';
-import { runOptionsFromEnv } from '../run/options';
-import { ensureSetup } from '../setup';
-import { startNativeTarget, type NativeTarget } from '../targets/native';
+import type { NativeTarget } from '../targets/native';
 import type { KeyInfo } from '../wire';
-import { choiceOf } from './direct-target';
+import { startSecondInstance } from './second-instance';
 
 /** With Unix peer credentials an application is named by its decimal uid: root, the admin of the admin target. */
 export const ROOT_APP = '0';
@@ -13,9 +11,8 @@ export const ROOT_APP = '0';
  * can call ListClients and DeleteClient as an admin. The binary is the run's (same --parsec / --parsec-bin choice,
  * read from the environment the CLI passes to Jest). The caller stops it.
  */
-export async function startAdminTarget(providers: readonly ProviderKey[]): Promise<NativeTarget> {
-  const parsec = await ensureSetup({ providers, ...choiceOf(runOptionsFromEnv()) });
-  return startNativeTarget({ parsec, providers, authenticator: 'UnixPeerCredentials', admins: [ROOT_APP] });
+export function startAdminTarget(providers: readonly ProviderKey[]): Promise<NativeTarget> {
+  return startSecondInstance({ providers, authenticator: 'UnixPeerCredentials', admins: [ROOT_APP] });
 }
 
 /** What the leftover sweep needs from the admin's client. */

@@ -3,9 +3,10 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { ProviderKey } from '../model/providers';
-import { runOptionsFromEnv, type RunOptions } from '../run/options';
-import { ensureSetup, findProjectRoot, parsecCacheRoot, resolveParsecLocally } from '../setup';
-import { startNativeTarget, tomlEntry, type NativeTarget } from '../targets/native';
+import { runOptionsFromEnv } from '../run/options';
+import { findProjectRoot, parsecCacheRoot, resolveParsecLocally } from '../setup';
+import { tomlEntry, type NativeTarget } from '../targets/native';
+import { choiceOf, startSecondInstance } from './second-instance';
 import type { ParsecBinary } from '../targets/target';
 
 export interface SecondTargetOptions {
@@ -13,26 +14,13 @@ export interface SecondTargetOptions {
   readonly admins?: readonly string[];
 }
 
-export function choiceOf(run: RunOptions): { parsecSuite?: RunOptions['parsecSuite']; parsecBin?: string } {
-  return {
-    ...(run.parsecSuite ? { parsecSuite: run.parsecSuite } : {}),
-    ...(run.parsecBin ? { parsecBin: run.parsecBin } : {}),
-  };
-}
-
 /**
  * A second Parsec, next to the run's own, configured with the Direct authenticator so a suite can speak as several
  * named applications. The binary is the run's (same --parsec / --parsec-bin choice, read from the environment the
  * CLI passes to Jest); ensureSetup only checks files when everything is in place. The caller stops it.
  */
-export async function startDirectTarget(opts: SecondTargetOptions): Promise<NativeTarget> {
-  const parsec = await ensureSetup({ providers: opts.providers, ...choiceOf(runOptionsFromEnv()) });
-  return startNativeTarget({
-    parsec,
-    providers: opts.providers,
-    authenticator: 'Direct',
-    ...(opts.admins ? { admins: opts.admins } : {}),
-  });
+export function startDirectTarget(opts: SecondTargetOptions): Promise<NativeTarget> {
+  return startSecondInstance({ ...opts, authenticator: 'Direct' });
 }
 
 /** What Parsec prints when the configured authenticator is not in the build (service_builder.rs). */
