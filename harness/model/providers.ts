@@ -1,3 +1,5 @@
+import type { ProviderIdValue } from '../wire/provider-id';
+
 /**
  * The providers this harness knows, keyed by the short name used on the command line, in case ids and in
  * reports. Facts (ids, UUIDs, default names, config `provider_type`) come from the Parsec reference, part A6.
@@ -5,16 +7,8 @@
 export const PROVIDER_KEYS = ['mbed', 'pkcs11', 'tpm'] as const;
 export type ProviderKey = (typeof PROVIDER_KEYS)[number];
 
-/** Every provider id the wire protocol defines (0..5), including Core and the ones we cannot start here. */
-export const ProviderId = {
-  Core: 0,
-  MbedCrypto: 1,
-  Pkcs11: 2,
-  Tpm: 3,
-  TrustedService: 4,
-  CryptoAuthLib: 5,
-} as const;
-export type ProviderIdValue = (typeof ProviderId)[keyof typeof ProviderId];
+// The ids are a wire-protocol fact; the facts below hang off them.
+export { ProviderId, type ProviderIdValue } from '../wire/provider-id';
 
 export interface ProviderFacts {
   readonly key: ProviderKey | 'core' | 'trusted-service' | 'cryptoauthlib';

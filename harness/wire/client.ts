@@ -1,5 +1,5 @@
 import { inspect } from 'node:util';
-import type { ProviderIdValue } from '../model/providers';
+import type { ProviderIdValue } from './provider-id';
 import { authFor, describeAuth, type AuthConfig } from './auth';
 import { decodeResult, encodeOperation } from './convert-operations';
 import { ServiceStatusError } from './errors';

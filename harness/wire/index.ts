@@ -58,6 +58,7 @@ export {
   type AuthTypeValue,
 } from './auth';
 export * from './types';
+export { ProviderId, type ProviderIdValue } from './provider-id';
 export { encodeOperation, decodeOperation, encodeResult, decodeResult, CONVERTERS } from './convert-operations';
 export { algorithmToProto, algorithmFromProto } from './convert-algorithm';
 export { keyAttributesToProto, keyAttributesFromProto } from './convert-key-attributes';

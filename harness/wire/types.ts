@@ -3,7 +3,7 @@
  * Enums are string literals and algorithms are one flat union discriminated by `alg`, so attributes stay
  * terse (`{ alg: 'Ecdsa', hash: 'Sha256' }`) and tables of cases can be plain data.
  */
-import type { ProviderIdValue } from '../model/providers';
+import type { ProviderIdValue } from './provider-id';
 
 export const HASHES = [
   'Md2',
