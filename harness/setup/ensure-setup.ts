@@ -1,5 +1,5 @@
 import type { ProviderKey } from '../model/providers';
-import type { ParsecBinary } from '../targets/target';
+import type { ParsecBinary } from './parsec-binary';
 import { fetchDebianParsec } from './debian-parsec';
 import { machineDebianMirror } from './debian-mirror';
 import { findProjectRoot, parsecCacheRoot } from './project-root';

@@ -21,3 +21,4 @@ export {
 } from './system-packages';
 export { findProjectRoot, parsecCacheRoot } from './project-root';
 export { runCommand, outputTail, type CommandResult } from './run-command';
+export type { ParsecBinary } from './parsec-binary';

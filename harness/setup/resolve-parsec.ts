@@ -1,6 +1,6 @@
 import { existsSync } from 'node:fs';
 import { resolve } from 'node:path';
-import type { ParsecBinary } from '../targets/target';
+import type { ParsecBinary } from './parsec-binary';
 import { readDebianParsec } from './debian-parsec';
 import { findExecutable, isExecutableFile } from './find-executable';
 import { DEFAULT_PARSEC_SUITE, type ParsecSuite } from './parsec-suites';
