@@ -1,5 +1,6 @@
 import js from '@eslint/js';
 import tseslint from 'typescript-eslint';
+import { harnessLayers } from './harness/layers.mjs';
 
 export default tseslint.config(
   { ignores: ['node_modules/', 'reports/', '.cache/', 'bin/'] },
@@ -8,17 +9,13 @@ export default tseslint.config(
   {
     rules: {
       '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_', varsIgnorePattern: '^_' }],
-      // harness/ is the library; suites depend on it, never the other way round.
-      'no-restricted-imports': 'off',
     },
   },
   {
+    // harness/ is the library and its folders are layers: each imports only the folders below it (the table in
+    // harness/layers.mjs), and nothing in harness/ imports suites/ or fixtures/.
     files: ['harness/**/*.ts'],
-    rules: {
-      'no-restricted-imports': [
-        'error',
-        { patterns: [{ group: ['**/suites/**'], message: 'harness/ never imports suites/' }] },
-      ],
-    },
+    plugins: { harness: harnessLayers.plugin },
+    rules: { 'harness/layers': 'error' },
   },
 );

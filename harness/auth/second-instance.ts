@@ -1,5 +1,5 @@
 import type { ProviderKey } from '../model/providers';
-import { readRunContext } from '../run/context';
+import { readRunContext } from '../context';
 import { runOptionsFromEnv, type RunOptions } from '../run/options';
 import { ensureSetup } from '../setup';
 import { startNativeTarget, type NativeTarget } from '../targets/native';

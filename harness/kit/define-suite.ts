@@ -1,5 +1,5 @@
 import { PROVIDER_FACTS, type ProviderKey } from '../model/providers';
-import { readRunContext, type DiscoveredProvider, type RunContext } from '../run/context';
+import { readRunContext, type DiscoveredProvider, type RunContext } from '../context';
 import { answerFor } from '../capabilities';
 import { ParsecClient, opcodeCode, type CheckType, type KeyAttributes, type OpcodeName } from '../wire';
 import { caseId, slugify } from './case-id';

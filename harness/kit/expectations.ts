@@ -1,6 +1,6 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import type { RunContext } from '../run/context';
+import type { RunContext } from '../context';
 
 /**
  * Known deviations of a real service live outside the tests, one file per product and version:

@@ -2,7 +2,7 @@ import type { AggregatedResult } from '@jest/test-result';
 import { relative } from 'node:path';
 import { caseId } from '../kit/case-id';
 import type { CaseMeta } from '../kit/case-meta';
-import type { RunContext } from '../run/context';
+import type { RunContext } from '../context';
 import type { CaseResult, CaseStatus, RunResults } from './model';
 
 function firstLines(text: string, n = 40): string {

@@ -1,7 +1,7 @@
 import type { AggregatedResult, Reporter, TestContext } from '@jest/reporters';
 import type { Config } from '@jest/types';
 import { readAllCaseMeta, readObserved } from '../kit/case-meta';
-import { CONTEXT_ENV, readRunContext } from '../run/context';
+import { CONTEXT_ENV, readRunContext } from '../context';
 import { buildResults } from './build-results';
 import { coverageGaps, keyHygiene, staleExpectations } from './run-checks';
 import { countByStatus, type RunResults } from './model';

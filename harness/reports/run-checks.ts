@@ -1,7 +1,7 @@
 import { basename } from 'node:path';
 import { clientAuthOf } from '../kit/client-auth';
 import { loadExpectations, matchExpectation } from '../kit/expectations';
-import type { RunContext } from '../run/context';
+import type { RunContext } from '../context';
 import { OPCODES, OPCODE_NAMES, ParsecClient } from '../wire';
 import type { CaseResult } from './model';
 

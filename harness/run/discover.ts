@@ -1,7 +1,7 @@
 import { PROVIDER_FACTS, type ProviderIdValue } from '../model/providers';
 import { probeCapabilities, type CapabilityAnswers } from '../capabilities';
 import { opcodeCode, type ParsecClient } from '../wire';
-import type { DiscoveredAuthenticator, DiscoveredProvider } from './context';
+import type { DiscoveredAuthenticator, DiscoveredProvider } from '../context';
 
 export interface Discovery {
   readonly parsecVersion: string;

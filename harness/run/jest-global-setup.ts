@@ -10,7 +10,7 @@ import type { StartedTarget } from '../targets/target';
 import { PROVIDER_KEYS } from '../model/providers';
 import { ParsecClient } from '../wire';
 import { clientAuthOf } from '../kit/client-auth';
-import { CONTEXT_ENV, type RunContext } from './context';
+import { CONTEXT_ENV, type RunContext } from '../context';
 import { discover } from './discover';
 import { ENV, runOptionsFromEnv } from './options';
 import { progress, runState } from './run-state';

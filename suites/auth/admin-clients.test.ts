@@ -17,7 +17,7 @@ import {
 } from '../../harness/auth';
 import { defineSuite, expectStatus } from '../../harness/kit';
 import { providerIdOf } from '../../harness/model/providers';
-import { readRunContext } from '../../harness/run/context';
+import { readRunContext } from '../../harness/context';
 import { runOptionsFromEnv } from '../../harness/run/options';
 import type { NativeTarget } from '../../harness/targets/native';
 import { opcodeCode, ParsecClient, type OpcodeName } from '../../harness/wire';

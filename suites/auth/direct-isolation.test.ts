@@ -15,7 +15,7 @@ import { defineSuite, expectStatus } from '../../harness/kit';
 import { providerIdOf } from '../../harness/model/providers';
 import type { NativeTarget } from '../../harness/targets/native';
 import { AuthType, opcodeCode, ParsecClient } from '../../harness/wire';
-import { readRunContext } from '../../harness/run/context';
+import { readRunContext } from '../../harness/context';
 
 // A second Parsec, started for this file with the Direct authenticator and one admin application. Its clients are
 // named applications: alice owns keys, bob is another application, admin-app may list and delete clients.

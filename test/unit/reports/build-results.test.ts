@@ -2,7 +2,7 @@ import type { AggregatedResult } from '@jest/test-result';
 import { buildResults } from '../../../harness/reports/build-results';
 import { renderResultsJson } from '../../../harness/reports/results-json';
 import type { CaseMeta } from '../../../harness/kit/case-meta';
-import type { RunContext } from '../../../harness/run/context';
+import type { RunContext } from '../../../harness/context';
 
 const context: RunContext = {
   formatVersion: 1,

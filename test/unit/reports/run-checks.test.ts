@@ -1,4 +1,4 @@
-import type { RunContext } from '../../../harness/run/context';
+import type { RunContext } from '../../../harness/context';
 import { coverageGaps, staleExpectations } from '../../../harness/reports/run-checks';
 import type { CaseResult } from '../../../harness/reports/model';
 import { OPCODE_NAMES } from '../../../harness/wire';

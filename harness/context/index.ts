@@ -1,0 +1,8 @@
+// The run context: what globalSetup learnt about the target, written once and read by suites and reporters.
+export {
+  CONTEXT_ENV,
+  readRunContext,
+  type DiscoveredAuthenticator,
+  type DiscoveredProvider,
+  type RunContext,
+} from './run-context';
