@@ -63,3 +63,15 @@ function readIfPresent(path: string): string | undefined {
 export function machineDebianMirror(): string | undefined {
   return deriveDebianMirror({ deb822: readIfPresent(DEB822_SOURCES), sourcesList: readIfPresent(ONE_LINE_SOURCES) });
 }
+
+/** The Acquire settings of this machine's apt that an image build needs too (proxies, release-file date checks). */
+const HOST_APT_KEYS = /^Acquire::(Check-Valid-Until|Check-Date|https?::Proxy|Retries|ForceIPv4)\b/;
+
+/** Lines of `apt-config dump` output an image build takes over, as an apt.conf fragment. */
+export function hostAptSettings(dump: string): string {
+  return dump
+    .split('\n')
+    .filter((l) => HOST_APT_KEYS.test(l))
+    .map((l) => `${l}\n`)
+    .join('');
+}

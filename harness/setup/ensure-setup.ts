@@ -10,6 +10,8 @@ import { aptAvailable, checkSystemPackages, installSystemPackages } from './syst
 export interface SetupOptions extends ParsecChoice {
   /** Only the system packages these providers need are required (all providers when omitted). */
   readonly providers?: readonly ProviderKey[];
+  /** TCTIs of TPMs of the user's (`device:/dev/tpmrm0`): their plugins must be on the system. */
+  readonly tctis?: readonly string[];
   /** Folder holding package.json; the Debian builds are cached in `<projectRoot>/.cache/parsec/<suite>`. */
   readonly projectRoot?: string;
   /** Progress lines; silent when everything is already there. */
@@ -26,6 +28,25 @@ export interface SetupResult extends ParsecBinary {
 }
 
 /**
+ * Installs the system packages the given providers' harness-made backends and the given TCTIs need, when missing
+ * (root, apt). Returns the packages it installed; fast when everything is there.
+ */
+export async function ensureSystemPackages(
+  opts: Pick<SetupOptions, 'providers' | 'tctis' | 'log'> = {},
+): Promise<string[]> {
+  const log = opts.log ?? (() => undefined);
+  const missing = checkSystemPackages(opts.providers, opts.tctis).filter((r) => !r.present);
+  if (missing.length === 0) return [];
+  await installSystemPackages(missing, log);
+  const still = checkSystemPackages(opts.providers, opts.tctis).filter((r) => !r.present);
+  if (still.length > 0) {
+    const detail = still.map((r) => `${r.package} (${r.missing.join(', ')})`).join(', ');
+    throw new SetupError(`still missing after apt-get install: ${detail}`);
+  }
+  return missing.map((r) => r.package);
+}
+
+/**
  * Makes sure the system tools the chosen providers need are installed and a Parsec binary is available, installing
  * or downloading what is missing. Idempotent; with everything present it only checks files.
  */
@@ -33,17 +54,7 @@ export async function ensureSetup(opts: SetupOptions = {}): Promise<SetupResult>
   const started = Date.now();
   const log = opts.log ?? (() => undefined);
   const cacheRoot = parsecCacheRoot(opts.projectRoot ?? findProjectRoot());
-
-  const missing = checkSystemPackages(opts.providers).filter((r) => !r.present);
-  const installedPackages = missing.map((r) => r.package);
-  if (missing.length > 0) {
-    await installSystemPackages(missing, log);
-    const still = checkSystemPackages(opts.providers).filter((r) => !r.present);
-    if (still.length > 0) {
-      const detail = still.map((r) => `${r.package} (${r.missing.join(', ')})`).join(', ');
-      throw new SetupError(`still missing after apt-get install: ${detail}`);
-    }
-  }
+  const installedPackages = await ensureSystemPackages(opts);
 
   const local = resolveParsecLocally(opts, cacheRoot);
   if (local.kind === 'found') {
@@ -66,6 +77,7 @@ export async function ensureSetup(opts: SetupOptions = {}): Promise<SetupResult>
     libraryPath: fetched.libraryPath,
     origin: `debian:${local.suite}`,
     packageVersion: fetched.packageVersion,
+    packages: fetched.manifest.packages,
     parsecTool: fetched.parsecToolPath,
     installedPackages,
     elapsedMs: Date.now() - started,

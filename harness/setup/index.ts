@@ -1,4 +1,4 @@
-export { ensureSetup, type SetupOptions, type SetupResult } from './ensure-setup';
+export { ensureSetup, ensureSystemPackages, type SetupOptions, type SetupResult } from './ensure-setup';
 export { checkSetup, formatSetupReport, type CheckOptions, type SetupReport } from './check-setup';
 export { SetupError } from './setup-error';
 export {
@@ -22,3 +22,5 @@ export {
 export { findProjectRoot, parsecCacheRoot } from './project-root';
 export { runCommand, outputTail, type CommandResult } from './run-command';
 export type { ParsecBinary } from './parsec-binary';
+export * from './docker';
+export { findExecutable, findSystemLibrary, isExecutableFile } from './find-executable';

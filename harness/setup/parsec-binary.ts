@@ -8,4 +8,11 @@ export interface ParsecBinary {
   readonly origin: string;
   /** Debian package version when known, e.g. '1.4.1-3+b2'. The version actually run is read from ListProviders. */
   readonly packageVersion?: string;
+  /** Every Debian package unpacked with it (name → version): the libraries it really runs with. */
+  readonly packages?: Readonly<Record<string, string>>;
+  /**
+   * A dynamic loader to start it through (`<loader> --library-path <libraryPath> <path>`), for a binary linked
+   * against a newer C library than this machine's: the harness's own source builds on an older Debian.
+   */
+  readonly loader?: string;
 }

@@ -48,6 +48,7 @@ export function resolveParsecLocally(choice: ParsecChoice, cacheRoot: string): L
       libraryPath: cached.libraryPath,
       origin: `debian:${suite}`,
       packageVersion: cached.packageVersion,
+      packages: cached.manifest.packages,
     },
     parsecTool: cached.parsecToolPath,
   };

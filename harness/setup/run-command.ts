@@ -8,6 +8,8 @@ export interface CommandResult {
 export interface RunOptions {
   readonly cwd?: string;
   readonly env?: NodeJS.ProcessEnv;
+  /** Written to the command's standard input, which is then closed. */
+  readonly input?: string;
   /** Called with each complete output line (stdout and stderr interleaved). */
   readonly onLine?: (line: string) => void;
 }
@@ -18,8 +20,9 @@ export function runCommand(command: string, args: readonly string[], opts: RunOp
     const child = spawn(command, args, {
       cwd: opts.cwd,
       env: opts.env ?? process.env,
-      stdio: ['ignore', 'pipe', 'pipe'],
+      stdio: [opts.input === undefined ? 'ignore' : 'pipe', 'pipe', 'pipe'],
     });
+    if (opts.input !== undefined) child.stdin?.end(opts.input);
     const chunks: Buffer[] = [];
     let partial = '';
     const onData = (chunk: Buffer) => {
@@ -29,8 +32,8 @@ export function runCommand(command: string, args: readonly string[], opts: RunOp
       partial = lines.pop() ?? '';
       for (const line of lines) opts.onLine(line);
     };
-    child.stdout.on('data', onData);
-    child.stderr.on('data', onData);
+    child.stdout?.on('data', onData);
+    child.stderr?.on('data', onData);
     child.once('error', reject);
     child.once('close', (code) => {
       if (partial && opts.onLine) opts.onLine(partial);

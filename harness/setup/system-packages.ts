@@ -35,9 +35,29 @@ function probeOk(probe: string): boolean {
   return findExecutable(probe) !== undefined;
 }
 
-/** The requirements of the given providers (all when omitted), each with what is missing. */
-export function checkSystemPackages(providers?: readonly ProviderKey[]): RequirementStatus[] {
-  return SYSTEM_REQUIREMENTS.filter((r) => !providers || r.neededFor.some((p) => providers.includes(p))).map((r) => {
+/**
+ * The TCTI plugin a TPM of the user's is reached through (`device:…` needs libtss2-tcti-device), from the system: the
+ * TCTI loader of every Parsec the harness runs here finds it there.
+ */
+export function tctiRequirement(tcti: string): SystemRequirement {
+  const name = tcti.split(':')[0] as string;
+  return { package: `libtss2-tcti-${name}0`, probes: [`lib:libtss2-tcti-${name}.so.0`], neededFor: ['tpm'] };
+}
+
+/**
+ * The requirements of the given providers (all when omitted) and of the given TCTIs, each with what is missing.
+ * Providers are those whose backend the harness makes itself (a SoftHSM2 token, an swtpm).
+ */
+export function checkSystemPackages(
+  providers?: readonly ProviderKey[],
+  tctis: readonly string[] = [],
+): RequirementStatus[] {
+  const wanted = [
+    ...SYSTEM_REQUIREMENTS.filter((r) => !providers || r.neededFor.some((p) => providers.includes(p))),
+    ...tctis.map(tctiRequirement),
+  ];
+  const unique = wanted.filter((r, i) => wanted.findIndex((o) => o.package === r.package) === i);
+  return unique.map((r) => {
     const missing = r.probes.filter((p) => !probeOk(p));
     return { package: r.package, present: missing.length === 0, missing };
   });
