@@ -22,8 +22,6 @@ export const LAYERS = {
   kit: ['wire', 'model', 'lifecycle', 'oracle', 'capabilities', 'setup', 'targets', 'client', 'context'],
   reports: ['wire', 'model', 'context', 'kit'],
   bench: ['wire', 'model', 'lifecycle', 'setup', 'targets'],
-  // Being split into targets/, client/, kit/ and fixtures/ (issue 6); its upward import of run/ goes with it.
-  auth: ['wire', 'model', 'lifecycle', 'oracle', 'capabilities', 'setup', 'targets', 'context', 'kit', 'run'],
   run: ['wire', 'model', 'lifecycle', 'capabilities', 'setup', 'targets', 'context', 'kit', 'reports', 'bench'],
 };
 

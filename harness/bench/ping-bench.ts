@@ -1,13 +1,9 @@
-import { PROVIDER_KEYS, type ProviderKey } from '../model/providers';
-import { ensureSetup } from '../setup';
-import type { ParsecSuite } from '../setup/parsec-suites';
-import { startNativeTarget } from '../targets/native';
+import { startTarget, type TargetSpec } from '../targets';
 import { ParsecClient } from '../wire';
 
 export interface PingBenchOptions {
-  readonly parsecSuite?: ParsecSuite;
-  readonly parsecBin?: string;
-  readonly providers?: readonly ProviderKey[];
+  /** What to bring up: the same spec a run takes (native or containers). */
+  readonly spec: TargetSpec;
   /** Bring-ups to time (each a full start and stop). */
   readonly startups: number;
   /** Seconds per Ping measurement. */
@@ -17,6 +13,7 @@ export interface PingBenchOptions {
 }
 
 export interface PingBenchResult {
+  readonly target: string;
   readonly parsecVersion: string;
   readonly startupMs: number[];
   readonly sequential: { pings: number; perSecond: number };
@@ -39,18 +36,17 @@ async function pingFor(client: ParsecClient, ms: number, connections: number): P
 }
 
 export async function pingBench(o: PingBenchOptions): Promise<PingBenchResult> {
-  const parsec = await ensureSetup({
-    ...(o.parsecSuite ? { parsecSuite: o.parsecSuite } : {}),
-    ...(o.parsecBin ? { parsecBin: o.parsecBin } : {}),
-  });
-  const providers = o.providers ?? PROVIDER_KEYS;
+  // A first start sets up what is missing (packages, images), so the timed starts measure bring-up only.
+  const warm = await startTarget(o.spec, { log: o.log });
+  await warm.stop();
   const startupMs: number[] = [];
   for (let i = 0; i < o.startups; i += 1) {
-    const t = await startNativeTarget({ parsec, providers });
+    const t = await startTarget(o.spec);
     startupMs.push(t.startupMs);
+    o.log(`bring-up ${i + 1}: ${t.startupMs} ms`);
     await t.stop();
   }
-  const target = await startNativeTarget({ parsec, providers });
+  const target = await startTarget(o.spec);
   try {
     const client = new ParsecClient({ socketPath: target.socketPath, auth: 'none' });
     const core = (await client.listProviders()).find((p) => p.id === 0);
@@ -60,6 +56,7 @@ export async function pingBench(o: PingBenchOptions): Promise<PingBenchResult> {
     const conc = await pingFor(client, o.seconds * 1000, o.concurrency);
     o.log(`${o.concurrency} connections: ${conc} pings in ${o.seconds} s`);
     return {
+      target: `${target.kind} (${target.versions.parsec.source})`,
       parsecVersion: `${core?.versionMaj}.${core?.versionMin}.${core?.versionRev}`,
       startupMs,
       sequential: { pings: seq, perSecond: Math.round(seq / o.seconds) },

@@ -1,7 +1,9 @@
 // The run context: what globalSetup learnt about the target, written once and read by suites and reporters.
 export {
   CONTEXT_ENV,
+  CONTEXT_FORMAT,
   readRunContext,
+  type TargetDescription,
   type DiscoveredAuthenticator,
   type DiscoveredProvider,
   type RunContext,

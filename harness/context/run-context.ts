@@ -1,9 +1,10 @@
 import { readFileSync } from 'node:fs';
 import type { ProviderKey } from '../model/providers';
-import type { ClientAuth } from '../targets/target';
+import type { AuthenticatorsBuiltIn, ClientAuth, TargetSpec } from '../targets';
 
 /** Environment variable naming the run-context file that globalSetup writes and suites read at load time. */
 export const CONTEXT_ENV = 'PARSEC_CONFORMANCE_CONTEXT';
+export const CONTEXT_FORMAT = 2;
 
 /** A provider as the service itself described it in ListProviders. */
 export interface DiscoveredProvider {
@@ -23,25 +24,43 @@ export interface DiscoveredAuthenticator {
   readonly version: string;
 }
 
+/** The run's target as reports describe it: the same fields whatever its kind, never part of a case id. */
+export interface TargetDescription {
+  readonly kind: string;
+  /** The Core provider's version from ListProviders. */
+  readonly parsecVersion: string;
+  /** Where Parsec came from: `debian:trixie`, `binary:/path`, `build:trixie+…`, `image:…`, `external:/socket`. */
+  readonly parsecSource: string;
+  /** What runs: the binary on this machine, the image, or the socket attached to. */
+  readonly parsecBinary: string;
+  readonly packageVersion?: string;
+  /** Cargo features of the build: the ones the harness built with, or the authenticators a probe found. */
+  readonly features?: readonly string[];
+  /** Component → version (softhsm2, swtpm, libtpms, tpm2-tss, mbedtls, p11-kit, …). */
+  readonly backends: Readonly<Record<string, string>>;
+  readonly startupMs: number;
+}
+
 /**
  * Everything a suite needs to declare its cases synchronously: Jest collects tests before any async code of a
  * test file runs, so discovery happens once, in globalSetup, and lands in a JSON file.
  */
 export interface RunContext {
-  readonly formatVersion: 1;
+  readonly formatVersion: typeof CONTEXT_FORMAT;
   /** Short random id of the run; prefixes every key name the run creates. */
   readonly runId: string;
   readonly startedAt: string;
+  /** The spec the run's target was started from: suites derive the specs of their own targets from it. */
+  readonly spec: TargetSpec;
   readonly socketPath: string;
   readonly auth: ClientAuth;
-  readonly target: {
-    readonly kind: string;
-    readonly parsecVersion: string;
-    readonly parsecBinary: string;
-    readonly parsecOrigin: string;
-    readonly packageVersion?: string;
-    readonly startupMs: number;
-  };
+  /** Parsec's log on this machine while the run's target runs; undefined when the harness cannot read it. */
+  readonly serviceLog?: string;
+  readonly target: TargetDescription;
+  /** Which authenticators the Parsec build has (asked of the binary itself); undefined answers are unknown. */
+  readonly authenticatorsBuiltIn: AuthenticatorsBuiltIn;
+  /** Why no other instance of the Parsec under test can be started (attached to a service), if so. */
+  readonly anotherInstanceUnavailable?: string;
   /** In the service's order (priority order, Core last). */
   readonly providers: readonly DiscoveredProvider[];
   /** The crypto providers the run asked for, in requested order. */
@@ -55,6 +74,8 @@ export interface RunContext {
   readonly keysAtStart: readonly { readonly providerId: number; readonly name: string }[];
   /** Folder where suites record case metadata for the reporters. */
   readonly metaDir: string;
+  /** The run's report folder: the logs of the targets suites start go to `<outDir>/targets/`. */
+  readonly outDir: string;
 }
 
 export function readRunContext(path = process.env[CONTEXT_ENV]): RunContext {
@@ -65,6 +86,8 @@ export function readRunContext(path = process.env[CONTEXT_ENV]): RunContext {
     );
   }
   const parsed = JSON.parse(readFileSync(path, 'utf8')) as RunContext;
-  if (parsed.formatVersion !== 1) throw new Error(`run context ${path} has format ${parsed.formatVersion}, expected 1`);
+  if (parsed.formatVersion !== CONTEXT_FORMAT) {
+    throw new Error(`run context ${path} has format ${parsed.formatVersion}, expected ${CONTEXT_FORMAT}`);
+  }
   return parsed;
 }

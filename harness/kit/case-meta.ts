@@ -5,6 +5,8 @@ import { basename, join } from 'node:path';
 export interface CaseMeta {
   readonly id: string;
   readonly suite: string;
+  /** The suite's variant (one service per configuration), when it declares variants. */
+  readonly variant?: string;
   readonly provider: string;
   readonly opcode: string;
   readonly title: string;

@@ -1,4 +1,4 @@
-import type { ClientAuth } from '../targets/target';
+import type { ClientAuth } from '../targets';
 import type { ClientAuthConfig } from '../wire';
 
 /** Maps the target's authenticator onto the wire client's auth setting. */

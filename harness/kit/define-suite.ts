@@ -2,11 +2,13 @@ import { PROVIDER_FACTS, type ProviderKey } from '../model/providers';
 import { readRunContext, type DiscoveredProvider, type RunContext } from '../context';
 import { answerFor } from '../capabilities';
 import { ParsecClient, opcodeCode, type CheckType, type KeyAttributes, type OpcodeName } from '../wire';
-import { caseId, slugify } from './case-id';
+import { caseId, isVariantName, slugify } from './case-id';
 import { recordCaseMeta, recordObserved, type CaseMeta } from './case-meta';
 import { expectationFor } from './expectations';
 import { KeyTracker } from './key-tracker';
 import { clientAuthOf } from './client-auth';
+import { logFileTail, type LogSource } from './liveness';
+import { CaseTargets, OwnTarget, type TargetRequest } from './own-target';
 
 /** Static facts about a suite: its file declares them once, reports and coverage checks read them. */
 export interface SuiteMeta {
@@ -35,10 +37,24 @@ export interface ProviderCtx {
 }
 
 export interface CaseCtx {
+  /** The harness's client of the run's target. */
   readonly client: ParsecClient;
   readonly context: RunContext;
   /** Creates run-unique key names and destroys every key the case made, after the case. */
   readonly keys: KeyTracker;
+  /** The last lines of the run's service log, for failure messages. */
+  readonly log: LogSource;
+  /** Targets of this case's own (the run's spec, changed): the kit stops them after the case. */
+  readonly targets: CaseTargets;
+}
+
+/** The context of a case in a variant: the variant's own target comes with it. */
+export interface VariantCaseCtx extends CaseCtx {
+  readonly own: OwnTarget;
+}
+
+export interface VariantProviderCaseCtx extends VariantCaseCtx {
+  readonly provider: ProviderCtx;
 }
 
 export interface ProviderCaseCtx extends CaseCtx {
@@ -52,6 +68,8 @@ export interface CaseOptions {
   readonly requires?: readonly OpcodeName[];
   /** An explicit skip reason (the case is still declared and reported). */
   readonly skip?: string;
+  /** The case starts targets of its own (ctx.targets): it skips where no other instance can be started. */
+  readonly ownTargets?: boolean;
   readonly timeoutMs?: number;
 }
 
@@ -70,6 +88,31 @@ export interface SuiteDeclarer {
   core(declare: (c: CaseDeclarer<CaseCtx>) => void): void;
   /** The same cases for every configured crypto provider (table-driven: one describe block per provider). */
   eachProvider(declare: (c: CaseDeclarer<ProviderCaseCtx>, provider: ProviderCtx) => void): void;
+  /**
+   * A target of the suite's own (the run's spec, changed as asked), started by its first case and stopped after the
+   * suite by the kit: keys checked, logs kept in `<out>/targets/<suite>.*.log`. Its `unavailable` is the skip
+   * reason for the cases that use it.
+   */
+  ownTarget(request: TargetRequest): OwnTarget;
+  /**
+   * One service per variant (e.g. per configuration): each variant's cases run on its own target, and their ids get
+   * the variant as a segment, `<provider>/<suite>/<variant>/<slug>`, so expectation files can match it. A variant's
+   * target is stopped after its last case; its cases skip with the reason when it cannot be had here.
+   */
+  variants(list: readonly VariantDecl[], declare: (v: VariantDeclarer) => void): void;
+}
+
+export interface VariantDecl {
+  /** Part of the case ids: lower-case letters, digits, '.', '+', '#' and '-'. */
+  readonly name: string;
+  readonly target: TargetRequest;
+}
+
+export interface VariantDeclarer {
+  readonly variant: string;
+  readonly own: OwnTarget;
+  core(declare: (c: CaseDeclarer<VariantCaseCtx>) => void): void;
+  eachProvider(declare: (c: CaseDeclarer<VariantProviderCaseCtx>, provider: ProviderCtx) => void): void;
 }
 
 function providerCtxs(context: RunContext): ProviderCtx[] {
@@ -116,15 +159,30 @@ export function defineSuite(meta: SuiteMeta, declare: (s: SuiteDeclarer) => void
   const client = new ParsecClient({ socketPath: context.socketPath, auth: clientAuthOf(context.auth) });
   const seen = new Set<string>();
   const preexisting = new Set(context.keysAtStart.map((k) => `${k.providerId}/${k.name}`));
+  const log: LogSource = () => logFileTail(context.serviceLog);
+  const own: OwnTarget[] = [];
+  // Whatever the kit started for this file is stopped at its end at the latest, also when cases were skipped.
+  afterAll(async () => {
+    const problems: string[] = [];
+    for (const t of own) await t.stop().catch((e: Error) => problems.push(e.message));
+    if (problems.length > 0) throw new Error(problems.join('\n'));
+  });
+
+  interface Block {
+    readonly variant?: { readonly name: string; readonly own: OwnTarget };
+  }
 
   const declareCases = <T extends CaseCtx>(
     providerKey: string,
     provider: ProviderCtx | undefined,
-    makeCtx: (keys: KeyTracker) => T,
+    makeCtx: (base: CaseCtx) => T,
     body: (c: CaseDeclarer<T>) => void,
+    block: Block = {},
   ): void => {
+    const inSuite = (fn: () => void) =>
+      describe(meta.name, () => (block.variant ? describe(block.variant.name, fn) : fn()));
     describe(providerKey, () => {
-      describe(meta.name, () => {
+      inSuite(() => {
         const shared = new KeyTracker(client, context.runId, `${providerKey}/${meta.name}`, preexisting);
         afterAll(async () => {
           const leftovers = await shared.destroyAll();
@@ -143,15 +201,20 @@ export function defineSuite(meta: SuiteMeta, declare: (s: SuiteDeclarer) => void
             };
           },
           case(title, fn, options = {}) {
-            const id = caseId(providerKey, meta.name, title);
+            const id = caseId(providerKey, meta.name, title, block.variant?.name);
             if (seen.has(id)) throw new Error(`duplicate case id ${id}: case titles must be unique within a suite`);
             if (slugify(title) === '') throw new Error(`case title '${title}' has no usable characters for an id`);
             seen.add(id);
-            const skipReason = options.skip ?? missingOpcode(provider, options.requires);
+            const skipReason =
+              options.skip ??
+              block.variant?.own.unavailable ??
+              (options.ownTargets ? context.anotherInstanceUnavailable : undefined) ??
+              missingOpcode(provider, options.requires);
             const expectation = skipReason ? undefined : expectationFor(context, id);
             const record: CaseMeta = {
               id,
               suite: meta.name,
+              ...(block.variant ? { variant: block.variant.name } : {}),
               provider: providerKey,
               opcode: options.opcode ?? meta.opcode,
               title,
@@ -165,18 +228,21 @@ export function defineSuite(meta: SuiteMeta, declare: (s: SuiteDeclarer) => void
             }
             const run = async (): Promise<void> => {
               const keys = new KeyTracker(client, context.runId, id, preexisting);
+              const targets = new CaseTargets(context, `${meta.name}/${id.split('/').slice(2).join('.')}`);
               let failure: unknown;
               try {
-                await fn(makeCtx(keys));
+                await fn(makeCtx({ client, context, keys, log, targets }));
               } catch (e) {
                 failure = e;
                 if (expectation) recordObserved(context.metaDir, id, (e as Error).message.split('\n')[0] ?? String(e));
               }
               // Keys are destroyed even when the case failed; a key that cannot be destroyed fails the case.
               const leftovers = await keys.destroyAll();
+              const targetProblems = await targets.stopAll();
               if (failure !== undefined) throw failure;
               if (leftovers.length > 0)
                 throw new Error(`could not destroy keys created by the case: ${leftovers.join('; ')}`);
+              if (targetProblems.length > 0) throw new Error(targetProblems.join('\n'));
             };
             (expectation ? test.failing : test)(title, run, options.timeoutMs);
           },
@@ -185,19 +251,76 @@ export function defineSuite(meta: SuiteMeta, declare: (s: SuiteDeclarer) => void
     });
   };
 
+  const providers = providerCtxs(context);
   declare({
     context,
     core(body) {
-      declareCases('core', undefined, (keys) => ({ client, context, keys }), body);
+      declareCases('core', undefined, (base) => base, body);
     },
     eachProvider(body) {
-      for (const provider of providerCtxs(context)) {
+      for (const provider of providers) {
         declareCases(
           provider.key,
           provider,
-          (keys) => ({ client, context, keys, provider }),
+          (base) => ({ ...base, provider }),
           (c) => body(c, provider),
         );
+      }
+    },
+    ownTarget(request) {
+      const target = new OwnTarget(context, request, meta.name);
+      own.push(target);
+      return target;
+    },
+    variants(list, body) {
+      for (const decl of list) {
+        if (!isVariantName(decl.name)) {
+          throw new Error(
+            `variant name '${decl.name}' of ${meta.name} must be lower-case letters, digits, '.', '+', '#', '-'`,
+          );
+        }
+        const target = new OwnTarget(context, decl.target, `${meta.name}/${decl.name}`);
+        own.push(target);
+        // The variant's target goes as soon as its last block of cases is done, not at the end of the file.
+        let openBlocks = 0;
+        const block: Block = { variant: { name: decl.name, own: target } };
+        const closing = () => {
+          openBlocks += 1;
+          afterAll(async () => {
+            openBlocks -= 1;
+            if (openBlocks === 0) await target.stop();
+          });
+        };
+        body({
+          variant: decl.name,
+          own: target,
+          core(declareBody) {
+            declareCases(
+              'core',
+              undefined,
+              (base) => ({ ...base, own: target }),
+              (c) => {
+                closing();
+                declareBody(c);
+              },
+              block,
+            );
+          },
+          eachProvider(declareBody) {
+            for (const provider of providers) {
+              declareCases(
+                provider.key,
+                provider,
+                (base) => ({ ...base, own: target, provider }),
+                (c) => {
+                  closing();
+                  declareBody(c, provider);
+                },
+                block,
+              );
+            }
+          },
+        });
       }
     },
   });

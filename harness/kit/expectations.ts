@@ -13,7 +13,11 @@ export interface ExpectationEntry {
   readonly expect: 'fail';
   readonly reason: string;
   readonly evidence: string;
+  /** Only on these target kinds (e.g. a deviation of the native backends that the container backends lack). */
+  readonly targets?: readonly string[];
 }
+
+const TARGET_KINDS = ['native', 'containers', 'external'];
 
 export interface ExpectationFile {
   readonly product: string;
@@ -40,6 +44,14 @@ export function parseExpectationFile(text: string, source: string): ExpectationF
     if (missing.length > 0) throw new Error(`${source}: entry ${i} lacks ${missing.join(', ')}`);
     if (e.expect !== 'fail')
       throw new Error(`${source}: entry ${i} (${e.case}) has expect '${e.expect}'; only 'fail' is known`);
+    if (
+      e.targets !== undefined &&
+      (!Array.isArray(e.targets) || e.targets.length === 0 || e.targets.some((t) => !TARGET_KINDS.includes(t)))
+    ) {
+      throw new Error(
+        `${source}: entry ${i} (${e.case}) has targets ${JSON.stringify(e.targets)}; expected a non-empty list of ${TARGET_KINDS.join(', ')}`,
+      );
+    }
   });
   return data as ExpectationFile;
 }
@@ -49,13 +61,19 @@ function patternToRegExp(pattern: string): RegExp {
   return new RegExp(`^${escaped}$`);
 }
 
+/** Whether an entry holds on a target of this kind (an entry without targets holds on every kind). */
+export function appliesTo(entry: ExpectationEntry, targetKind: string | undefined): boolean {
+  return entry.targets === undefined || targetKind === undefined || entry.targets.includes(targetKind);
+}
+
 export function matchExpectation(
   files: readonly { file: ExpectationFile; source: string }[],
   id: string,
+  targetKind?: string,
 ): { reason: string; source: string } | undefined {
   for (const { file, source } of files) {
     for (const entry of file.entries) {
-      if (patternToRegExp(entry.case).test(id))
+      if (appliesTo(entry, targetKind) && patternToRegExp(entry.case).test(id))
         return { reason: `${entry.reason} [evidence: ${entry.evidence}]`, source };
     }
   }
@@ -81,5 +99,5 @@ export function loadExpectations(
 }
 
 export function expectationFor(context: RunContext, id: string): { reason: string; source: string } | undefined {
-  return matchExpectation(loadExpectations(context), id);
+  return matchExpectation(loadExpectations(context), id, context.target.kind);
 }

@@ -1,4 +1,4 @@
-export { caseId, slugify } from './case-id';
+export { caseId, isVariantName, slugify } from './case-id';
 export { defineSuite } from './define-suite';
 export type {
   CaseCtx,
@@ -8,6 +8,31 @@ export type {
   ProviderCtx,
   SuiteDeclarer,
   SuiteMeta,
+  VariantCaseCtx,
+  VariantDecl,
+  VariantDeclarer,
+  VariantProviderCaseCtx,
 } from './define-suite';
 export { expectStatus } from './expect-status';
 export { KeyTracker } from './key-tracker';
+export { clientAuthOf } from './client-auth';
+export {
+  CaseTargets,
+  harnessAppName,
+  OwnTarget,
+  ownTargetUnavailable,
+  type StartAttempt,
+  type TargetRequest,
+} from './own-target';
+export { sweepLeftovers, type ClientAdmin, type KeyLister } from './key-hygiene';
+export { withOwnedKeys, type Identity } from './owned-keys';
+export { expectServiceAlive, logFileTail, tailForMessage, type LogSource } from './liveness';
+export {
+  sendMalformed,
+  expectRawStatus,
+  echoOf,
+  phaseOneShape,
+  echoedShape,
+  type EchoFields,
+} from './malformed-request';
+export { MANGLED_BODY, bodyWith, bodyWithout, operationObject, encodeOperationObject } from './perturbed-bodies';

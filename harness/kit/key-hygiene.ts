@@ -1,19 +1,4 @@
-import type { ProviderKey } from '../model/providers';
-import type { NativeTarget } from '../targets/native';
 import type { KeyInfo } from '../wire';
-import { startSecondInstance } from './second-instance';
-
-/** With Unix peer credentials an application is named by its decimal uid: root, the admin of the admin target. */
-export const ROOT_APP = '0';
-
-/**
- * A second Parsec, next to the run's own, with Unix peer credentials and root ('0') as its only admin, so a suite
- * can call ListClients and DeleteClient as an admin. The binary is the run's (same --parsec / --parsec-bin choice,
- * read from the environment the CLI passes to Jest). The caller stops it.
- */
-export function startAdminTarget(providers: readonly ProviderKey[]): Promise<NativeTarget> {
-  return startSecondInstance({ providers, authenticator: 'UnixPeerCredentials', admins: [ROOT_APP] });
-}
 
 /** What the leftover sweep needs from the admin's client. */
 export interface ClientAdmin {
@@ -27,7 +12,7 @@ export interface KeyLister {
 }
 
 /**
- * Checks that no application owns a key on the admin target any more, by asking ListClients and each known
+ * Checks that no application owns a key on a service any more, by asking ListClients and each known
  * identity's ListKeys (so a ListClients that misses a client does not hide its keys). Whatever is left is removed with
  * DeleteClient, and a description of it is returned for the suite to fail with; undefined when nothing was left.
  */
@@ -59,5 +44,5 @@ export async function sweepLeftovers(
   const what = [...owners].map(
     ([app, keys]) => `'${app}': ${keys.length > 0 ? keys.join(', ') : '(listed by ListClients)'}`,
   );
-  return `keys were left on the admin target: ${what.join('; ')}; removed with DeleteClient${problems.length > 0 ? `, but ${problems.join('; ')}` : ''}`;
+  return `keys were left on the service: ${what.join('; ')}; removed with DeleteClient${problems.length > 0 ? `, but ${problems.join('; ')}` : ''}`;
 }

@@ -1,15 +1,12 @@
 import { readFileSync } from 'node:fs';
-import { dirname, join } from 'node:path';
 import { ParsecClient } from '../wire';
 
 /** A short read timeout: a healthy service answers Ping in milliseconds, a hung one should fail fast. */
 const LIVENESS_TIMEOUT_MS = 5000;
 const TAIL_LINES = 25;
 
-/** The native target keeps its log next to its socket: `<workDir>/parsec.log`. */
-export function serviceLogPath(socketPath: string): string {
-  return join(dirname(socketPath), 'parsec.log');
-}
+/** Where the last lines of the service's log come from, for a failure message. */
+export type LogSource = () => string;
 
 /**
  * The last lines of a log text. Lines that mention a PIN are withheld: the harness does not know the token's
@@ -24,9 +21,9 @@ export function tailForMessage(text: string, lines = TAIL_LINES): string {
     .join('\n');
 }
 
-/** The tail of the service's log, or a note saying why there is none. */
-export function serviceLogTail(socketPath: string, lines = TAIL_LINES): string {
-  const path = serviceLogPath(socketPath);
+/** The tail of a log file the target named (the run context's serviceLog), or a note saying why there is none. */
+export function logFileTail(path: string | undefined, lines = TAIL_LINES): string {
+  if (path === undefined) return '(the harness has no access to the log of this service)';
   try {
     return tailForMessage(readFileSync(path, 'utf8'), lines);
   } catch (e) {
@@ -38,7 +35,7 @@ export function serviceLogTail(socketPath: string, lines = TAIL_LINES): string {
  * Asserts that the service still answers Ping 1.0 after `after` (a malformed request, say). A crash or a hang
  * fails with a message that carries the tail of the service log.
  */
-export async function expectServiceAlive(socketPath: string, after: string): Promise<void> {
+export async function expectServiceAlive(socketPath: string, after: string, log: LogSource): Promise<void> {
   const probe = new ParsecClient({ socketPath, auth: 'none', readTimeoutMs: LIVENESS_TIMEOUT_MS });
   let problem: string | undefined;
   try {
@@ -51,8 +48,7 @@ export async function expectServiceAlive(socketPath: string, after: string): Pro
   }
   if (problem !== undefined) {
     throw new Error(
-      `the service did not answer Ping after ${after}: ${problem}\n--- tail of ${serviceLogPath(socketPath)} ---\n` +
-        serviceLogTail(socketPath),
+      `the service did not answer Ping after ${after}: ${problem}\n--- tail of the service log ---\n${log()}`,
     );
   }
 }

@@ -1,22 +1,30 @@
 import { opcodeCode, statusCode, type ParsecClient, type RawRequest, type RawResponse, type StatusName } from '../wire';
-import { expectServiceAlive, serviceLogPath, serviceLogTail } from './liveness';
+import { readRunContext } from '../context';
+import { expectServiceAlive, logFileTail, type LogSource } from './liveness';
+
+/** The run's own service log: where a malformed request to the run's target leaves its trace. */
+const runServiceLog: LogSource = () => logFileTail(readRunContext().serviceLog);
 
 /**
  * Sends a request a real client would never send and then checks that the service still answers Ping. A transport
  * failure (no answer, a hang) fails with the tail of the service log; so does a service that stops answering.
  */
-export async function sendMalformed(client: ParsecClient, request: RawRequest, what: string): Promise<RawResponse> {
+export async function sendMalformed(
+  client: ParsecClient,
+  request: RawRequest,
+  what: string,
+  /** The log of the service `client` talks to; default: the run's target. */
+  log: LogSource = runServiceLog,
+): Promise<RawResponse> {
   let response: RawResponse;
   try {
     response = await client.raw(request);
   } catch (e) {
-    throw new Error(
-      `no answer to ${what}: ${(e as Error).message}\n--- tail of ${serviceLogPath(client.socketPath)} ---\n` +
-        serviceLogTail(client.socketPath),
-      { cause: e },
-    );
+    throw new Error(`no answer to ${what}: ${(e as Error).message}\n--- tail of the service log ---\n${log()}`, {
+      cause: e,
+    });
   }
-  await expectServiceAlive(client.socketPath, what);
+  await expectServiceAlive(client.socketPath, what, log);
   return response;
 }
 

@@ -43,8 +43,9 @@ export function buildResults(
   for (const file of aggregated.testResults) {
     const rel = relative(rootDir, file.testFilePath);
     for (const a of file.testResults) {
-      const [provider = 'unknown', suite = rel] = a.ancestorTitles;
-      const id = caseId(provider, suite, a.title);
+      // describe(<provider>) > describe(<suite>) [> describe(<variant>)] > test(<title>)
+      const [provider = 'unknown', suite = rel, variant] = a.ancestorTitles;
+      const id = caseId(provider, suite, a.title, variant);
       const meta = metas.get(id);
       const status = statusOf(a.status, meta);
       reported.add(id);
@@ -56,6 +57,7 @@ export function buildResults(
       cases.push({
         id,
         suite,
+        ...(variant !== undefined ? { variant } : {}),
         provider,
         opcode: meta?.opcode ?? 'n/a',
         title: a.title,
@@ -83,6 +85,7 @@ export function buildResults(
     cases.push({
       id,
       suite: meta.suite,
+      ...(meta.variant !== undefined ? { variant: meta.variant } : {}),
       provider: meta.provider,
       opcode: meta.opcode,
       title: meta.title,
@@ -96,7 +99,10 @@ export function buildResults(
       kind: context.target.kind,
       parsecVersion: context.target.parsecVersion,
       parsecBinary: context.target.parsecBinary,
-      parsecOrigin: context.target.parsecOrigin,
+      parsecSource: context.target.parsecSource,
+      ...(context.target.packageVersion ? { packageVersion: context.target.packageVersion } : {}),
+      ...(context.target.features ? { features: context.target.features } : {}),
+      backends: context.target.backends,
       startupMs: context.target.startupMs,
       providers: context.providers.map((p) => ({ id: p.id, name: p.name, version: p.version, uuid: p.uuid })),
     },

@@ -28,7 +28,7 @@ export function summaryLines(results: RunResults): string[] {
   });
   const all = countByStatus(results.cases);
   return [
-    `Parsec ${results.target.parsecVersion} (${results.target.parsecBinary}), ${results.cases.length} cases in ${(results.durationMs / 1000).toFixed(1)} s`,
+    `Parsec ${results.target.parsecVersion} on the ${results.target.kind} target (${results.target.parsecSource ?? results.target.parsecBinary}), ${results.cases.length} cases in ${(results.durationMs / 1000).toFixed(1)} s`,
     ...lines,
     `  total      ${all.passed} passed, ${all.failed} failed, ${all.skipped} skipped, ${all['expected-fail']} expected-fail, ${all['unexpected-pass']} unexpected-pass`,
   ];

@@ -12,8 +12,13 @@ function seconds(ms: number): string {
   return (ms / 1000).toFixed(3);
 }
 
+/** `<provider>.<suite>`, or `<provider>.<suite>.<variant>` for a variant's cases. */
+function classnameOf(c: CaseResult): string {
+  return [c.provider, c.suite, ...(c.variant !== undefined ? [c.variant] : [])].join('.');
+}
+
 function caseXml(c: CaseResult): string {
-  const open = `    <testcase classname="${xmlEscape(`${c.provider}.${c.suite}`)}" name="${xmlEscape(c.title)}" time="${seconds(c.durationMs)}">`;
+  const open = `    <testcase classname="${xmlEscape(classnameOf(c))}" name="${xmlEscape(c.title)}" time="${seconds(c.durationMs)}">`;
   const idProp = `      <properties><property name="id" value="${xmlEscape(c.id)}"/><property name="opcode" value="${xmlEscape(c.opcode)}"/><property name="status" value="${c.status}"/></properties>`;
   const close = '    </testcase>';
   switch (c.status) {
@@ -41,7 +46,7 @@ function caseXml(c: CaseResult): string {
 export function renderJunit(results: RunResults): string {
   const groups = new Map<string, CaseResult[]>();
   for (const c of results.cases) {
-    const key = `${c.provider}.${c.suite}`;
+    const key = classnameOf(c);
     const list = groups.get(key) ?? [];
     list.push(c);
     groups.set(key, list);
@@ -62,6 +67,10 @@ export function renderJunit(results: RunResults): string {
     ['target.kind', t.kind],
     ['parsec.version', t.parsecVersion],
     ['parsec.binary', t.parsecBinary],
+    ...(t.parsecSource ? [['parsec.source', t.parsecSource]] : []),
+    ...(t.packageVersion ? [['parsec.package', t.packageVersion]] : []),
+    ...(t.features ? [['parsec.features', t.features.join(',')]] : []),
+    ...Object.entries(t.backends ?? {}).map(([k, v]) => [`backend.${k}`, v]),
     ['providers', t.providers.map((p) => `${p.id}:${p.name}@${p.version}`).join(',')],
   ]
     .map(([k, v]) => `    <property name="${xmlEscape(k)}" value="${xmlEscape(v)}"/>`)

@@ -3,9 +3,11 @@ export const CASE_STATUSES = ['passed', 'failed', 'skipped', 'expected-fail', 'u
 export type CaseStatus = (typeof CASE_STATUSES)[number];
 
 export interface CaseResult {
-  /** Stable across runs and Parsec versions: `<provider>/<suite>/<case-slug>`. */
+  /** Stable across runs, targets and Parsec versions: `<provider>/<suite>[/<variant>]/<case-slug>`. */
   readonly id: string;
   readonly suite: string;
+  /** The suite's variant (one service per configuration), when it has variants. */
+  readonly variant?: string;
   readonly provider: string;
   /** Operation name (e.g. 'PsaSignHash'); 'n/a' when a case exercises no single operation. */
   readonly opcode: string;
@@ -16,15 +18,24 @@ export interface CaseResult {
   readonly message: string;
 }
 
+/**
+ * What ran, whatever the target: its kind, Parsec (version as the service says, source, build features) and every
+ * backend's version. Never part of a case id, so runs of one Parsec on two targets diff case by case.
+ */
+export interface TargetResult {
+  readonly kind: string;
+  readonly parsecVersion: string;
+  readonly parsecBinary: string;
+  readonly parsecSource?: string;
+  readonly packageVersion?: string;
+  readonly features?: readonly string[];
+  readonly backends?: Readonly<Record<string, string>>;
+  readonly startupMs?: number;
+  readonly providers: readonly { id: number; name: string; version: string; uuid?: string }[];
+}
+
 export interface RunResults {
-  readonly target: {
-    readonly kind: string;
-    readonly parsecVersion: string;
-    readonly parsecBinary: string;
-    readonly parsecOrigin?: string;
-    readonly startupMs?: number;
-    readonly providers: readonly { id: number; name: string; version: string; uuid?: string }[];
-  };
+  readonly target: TargetResult;
   readonly startedAt: string;
   readonly durationMs: number;
   readonly cases: readonly CaseResult[];

@@ -9,6 +9,7 @@ export function renderResultsJson(results: RunResults): string {
     cases: results.cases.map((c) => ({
       id: c.id,
       suite: c.suite,
+      ...(c.variant !== undefined ? { variant: c.variant } : {}),
       provider: c.provider,
       opcode: c.opcode,
       title: c.title,

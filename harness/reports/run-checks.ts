@@ -1,6 +1,6 @@
 import { basename } from 'node:path';
 import { clientAuthOf } from '../kit/client-auth';
-import { loadExpectations, matchExpectation } from '../kit/expectations';
+import { appliesTo, loadExpectations, matchExpectation } from '../kit/expectations';
 import type { RunContext } from '../context';
 import { OPCODES, OPCODE_NAMES, ParsecClient } from '../wire';
 import type { CaseResult } from './model';
@@ -81,7 +81,8 @@ export function staleExpectations(
   const ids = [...declaredIds];
   const stale: string[] = [];
   for (const { file, source } of files) {
-    for (const entry of file.entries) {
+    // An entry for another kind of target does not hold here, so it cannot be judged here either.
+    for (const entry of file.entries.filter((e) => appliesTo(e, context.target.kind))) {
       if (!ids.some((id) => matchExpectation([{ file: { ...file, entries: [entry] }, source }], id))) {
         stale.push(`${entry.case} (${basename(source)})`);
       }

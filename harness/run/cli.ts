@@ -1,15 +1,29 @@
-import { Command, Option } from 'commander';
+import { Command, CommanderError, Option } from 'commander';
 import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { runCLI } from 'jest';
-import { PROVIDER_KEYS, parseProviderList } from '../model/providers';
+import { PROVIDER_KEYS } from '../model/providers';
 import { countByStatus, runSucceeded, type RunResults } from '../reports/model';
 import { FULL_RUN_ENV, lastRun } from '../reports/jest-reporter';
 import { renderResultsJson } from '../reports/results-json';
-import { checkSetup, ensureSetup, parseParsecSuite, PARSEC_SUITES } from '../setup';
-import { DEFAULT_OUT_DIR, runOptionsToEnv, type RunOptions } from './options';
-import { listSuites, selectSuites } from './suite-files';
+import {
+  checkSetup,
+  ensureDockerEngine,
+  ensureSetup,
+  imageBase,
+  parsecImage,
+  PARSEC_SUITES,
+  SetupError,
+  softhsm2Image,
+  swtpmImage,
+  ensureParsecBuildImage,
+  type ParsecSuite,
+} from '../setup';
+import { describeParsecSource, parseParsecSource } from '../targets';
 import { pingBench } from '../bench/ping-bench';
+import { DEFAULT_OUT_DIR, runOptionsToEnv, type RunOptions } from './options';
+import { specFromFlags, UsageError, DEFAULT_OWNER_AUTH_ENV, type TargetFlags } from './run-spec';
+import { listSuites, selectSuites } from './suite-files';
 
 const PROJECT_ROOT = resolve(__dirname, '..', '..');
 // One suite file at a time by default: cases then reach the service one request at a time, which keeps a
@@ -17,35 +31,33 @@ const PROJECT_ROOT = resolve(__dirname, '..', '..');
 // --workers 3 roughly halves the wall time when that matters more.
 const DEFAULT_WORKERS = 1;
 
-interface RunFlags {
+interface RunFlags extends TargetFlags {
   out: string;
-  providers: string;
-  parsec?: string;
-  parsecBin?: string;
   suite?: string[];
   list?: boolean;
   workers: string;
-  socket?: string;
 }
 
 /** Parses a counting option; the error names the option, the accepted range and what was given. */
 function wholeNumber(option: string, value: string, max: number): number {
   const n = Number(value);
   if (!Number.isInteger(n) || n < 1 || n > max) {
-    throw new Error(`--${option} must be a whole number from 1 to ${max}, got '${value}'`);
+    throw new UsageError(`--${option} must be a whole number from 1 to ${max}, got '${value}'`);
   }
   return n;
 }
 
-function fail(message: string, code = 2): never {
-  process.stderr.write(`parsec-conformance: ${message}\n`);
-  process.exit(code);
-}
-
 /** A run whose target never came up still leaves a report that says so, not a stale green one. */
-function writeStartFailure(outDir: string, message: string, startedAt: Date): void {
+function writeStartFailure(outDir: string, options: RunOptions, message: string, startedAt: Date): void {
+  const spec = options.spec;
   const results: RunResults = {
-    target: { kind: 'native', parsecVersion: 'unknown', parsecBinary: 'unknown', providers: [] },
+    target: {
+      kind: spec.kind,
+      parsecVersion: 'unknown',
+      parsecBinary: 'unknown',
+      parsecSource: spec.kind === 'external' ? `external:${spec.socket}` : describeParsecSource(spec.parsec),
+      providers: [],
+    },
     startedAt: startedAt.toISOString(),
     durationMs: Date.now() - startedAt.getTime(),
     cases: [
@@ -64,24 +76,24 @@ function writeStartFailure(outDir: string, message: string, startedAt: Date): vo
   writeFileSync(join(outDir, 'results.json'), renderResultsJson(results));
 }
 
-async function run(flags: RunFlags, providersChosen: boolean): Promise<number> {
+async function run(flags: RunFlags): Promise<number> {
   if (flags.list) {
     for (const s of listSuites()) process.stdout.write(`${s.id}\n`);
     return 0;
   }
-  const options: RunOptions = {
-    // Attached to a running service, the default is every provider it lists.
-    ...(flags.socket && !providersChosen ? {} : { providers: parseProviderList(flags.providers) }),
-    ...(flags.socket ? { socket: resolve(flags.socket) } : {}),
-    ...(flags.parsec ? { parsecSuite: parseParsecSuite(flags.parsec) } : {}),
-    ...(flags.parsecBin ? { parsecBin: resolve(flags.parsecBin) } : {}),
-    outDir: resolve(flags.out),
-  };
-  const suites = selectSuites(flags.suite ?? []);
+  let suites;
+  try {
+    suites = selectSuites(flags.suite ?? []);
+  } catch (e) {
+    throw new UsageError((e as Error).message);
+  }
   const workers = wholeNumber('workers', flags.workers, 32);
+  const options: RunOptions = { spec: specFromFlags(flags), outDir: resolve(flags.out) };
   mkdirSync(options.outDir, { recursive: true });
   // Reports of an earlier run must not survive a run that dies early.
-  for (const f of ['junit.xml', 'results.json', 'parsec.log']) rmSync(join(options.outDir, f), { force: true });
+  for (const f of ['junit.xml', 'results.json', 'parsec.log', 'swtpm.log', 'softhsm2.log', 'targets']) {
+    rmSync(join(options.outDir, f), { recursive: true, force: true });
+  }
   Object.assign(process.env, runOptionsToEnv(options));
   process.env[FULL_RUN_ENV] = (flags.suite ?? []).length === 0 ? '1' : '0';
 
@@ -104,8 +116,9 @@ async function run(flags: RunFlags, providersChosen: boolean): Promise<number> {
     );
     success = results.success;
   } catch (e) {
-    const message = (e as Error).message;
-    writeStartFailure(options.outDir, message, startedAt);
+    const err = e as Error & { details?: string };
+    const message = [err.message, err.details].filter((t) => t).join('\n');
+    writeStartFailure(options.outDir, options, message, startedAt);
     process.stderr.write(`\nparsec-conformance: the run could not start:\n${message}\n`);
     return 2;
   }
@@ -126,19 +139,68 @@ async function run(flags: RunFlags, providersChosen: boolean): Promise<number> {
   return ok ? 0 : 1;
 }
 
-async function setup(flags: { parsec?: string; parsecBin?: string; check?: boolean }): Promise<number> {
+interface SetupFlags {
+  parsec?: string;
+  parsecBin?: string;
+  check?: boolean;
+  containers?: boolean;
+  baseImage?: string;
+}
+
+/** `setup --containers`: the engine, the base image, and the images a container run of this Parsec needs. */
+async function setupContainers(flags: SetupFlags, log: (line: string) => void): Promise<void> {
+  const engine = await ensureDockerEngine(log);
+  log(
+    `Docker engine ${engine.version} (API ${engine.apiVersion})${engine.actions.length ? `: ${engine.actions.join(', ')}` : ''}`,
+  );
+  const base = await imageBase(flags.baseImage, log);
+  const source = flags.parsec ? parseParsecSource(flags.parsec) : undefined;
+  const suites: ParsecSuite[] = source?.from === 'debian' ? [source.suite] : ['trixie'];
+  const images = [
+    (await softhsm2Image(base, log)).tag,
+    (await swtpmImage(base, log)).tag,
+    ...(await Promise.all(suites.map(async (s) => (await parsecImage(base, s, log)).tag))),
+  ];
+  if (source?.from === 'build') {
+    images.push(
+      (
+        await ensureParsecBuildImage({
+          suite: source.suite,
+          features: source.features,
+          baseImage: flags.baseImage,
+          log,
+        })
+      ).image,
+    );
+  }
+  process.stdout.write(`base image: ${base.baseImage}\n${images.map((i) => `image: ${i}`).join('\n')}\n`);
+}
+
+async function setup(flags: SetupFlags): Promise<number> {
+  const log = (l: string) => process.stderr.write(`[setup] ${l}\n`);
+  const source = flags.parsec ? parseParsecSource(flags.parsec) : undefined;
   if (flags.check) {
-    const report = await checkSetup({
-      ...(flags.parsec ? { parsecSuite: parseParsecSuite(flags.parsec) } : {}),
+    const report = checkSetup({
+      ...(source?.from === 'debian' ? { parsecSuite: source.suite } : {}),
       ...(flags.parsecBin ? { parsecBin: resolve(flags.parsecBin) } : {}),
     });
     process.stdout.write(`${report.lines.join('\n')}\n`);
     return report.ok ? 0 : 1;
   }
+  if (flags.containers) {
+    await setupContainers(flags, log);
+    return 0;
+  }
+  if (source?.from === 'image') throw new UsageError('--parsec image:… needs setup --containers');
+  if (source?.from === 'build') {
+    const built = await ensureParsecBuildImage({ suite: source.suite, features: source.features, log });
+    process.stdout.write(`Parsec build: ${built.image}\n`);
+    return 0;
+  }
   const parsec = await ensureSetup({
-    ...(flags.parsec ? { parsecSuite: parseParsecSuite(flags.parsec) } : {}),
+    ...(source?.from === 'debian' ? { parsecSuite: source.suite } : {}),
     ...(flags.parsecBin ? { parsecBin: resolve(flags.parsecBin) } : {}),
-    log: (l) => process.stderr.write(`[setup] ${l}\n`),
+    log,
   });
   process.stdout.write(
     `Parsec: ${parsec.path} (${parsec.origin}${parsec.packageVersion ? `, package ${parsec.packageVersion}` : ''})\n`,
@@ -146,38 +208,80 @@ async function setup(flags: { parsec?: string; parsecBin?: string; check?: boole
   return 0;
 }
 
-export function buildProgram(): Command {
-  const program = new Command('parsec-conformance')
-    .description(
-      'Conformance tests for the Parsec security service, run against the real service and its real backends\n' +
-        '(Mbed Crypto, PKCS#11 on SoftHSM2, TPM on swtpm).',
-    )
-    .showHelpAfterError('(run with --help for usage)');
+const parsecChoices = `${Object.entries(PARSEC_SUITES)
+  .map(([suite, v]) => `${suite} (Debian's ${v.parsecVersion})`)
+  .join(
+    ', ',
+  )}, build:trixie[+feature…] (built from Debian's crate sources, e.g. build:trixie+direct-authenticator), or image:NAME (containers)`;
 
-  const parsecOption = () =>
-    new Option(
-      '--parsec <suite>',
-      `Debian suite to take the parsec-service package from: ${Object.entries(PARSEC_SUITES)
-        .map(([suite, v]) => `${suite} (${v.parsecVersion})`)
-        .join(', ')}; default trixie, unless a parsec is on PATH`,
-    ).choices(Object.keys(PARSEC_SUITES));
-  const parsecBinOption = () =>
-    new Option('--parsec-bin <path>', 'use this parsec binary (e.g. a release candidate) instead of a packaged one');
-
-  program
-    .command('run')
-    .description('set up what is missing, start Parsec with its backends, run the suites, write the reports')
+function addTargetOptions(command: Command): Command {
+  return command
     .addOption(
-      new Option('--out <dir>', 'folder for junit.xml, results.json and the service log').default(DEFAULT_OUT_DIR),
+      new Option('--target <kind>', 'where Parsec runs: native (processes on this machine) or containers').choices([
+        'native',
+        'containers',
+      ]),
     )
+    .addOption(
+      new Option(
+        '--parsec <source>',
+        `the Parsec to test: ${parsecChoices}; default trixie, unless a parsec is on PATH (native)`,
+      ),
+    )
+    .addOption(new Option('--parsec-bin <path>', 'test this parsec binary (a release candidate, your own build)'))
     .addOption(
       new Option(
         '--providers <list>',
         `crypto providers to start, in priority order (comma-separated: ${PROVIDER_KEYS.join(', ')})`,
-      ).default(PROVIDER_KEYS.join(',')),
+      ),
     )
-    .addOption(parsecOption())
-    .addOption(parsecBinOption())
+    .addOption(
+      new Option(
+        '--tcti <tcti>',
+        `native: use a TPM of yours (device:/dev/tpmrm0, tabrmd, swtpm:host=…,port=…) instead of an swtpm; never cleared, hierarchies never changed`,
+      ),
+    )
+    .addOption(
+      new Option(
+        '--tpm-owner-auth-env <var>',
+        `environment variable holding that TPM's owner hierarchy auth (default: ${DEFAULT_OWNER_AUTH_ENV} when set, else empty)`,
+      ),
+    )
+    .addOption(
+      new Option(
+        '--base-image <image>',
+        'containers: the image the harness builds its images FROM (default debian:trixie-slim, made locally with debootstrap when it cannot be pulled)',
+      ),
+    )
+    .addOption(
+      new Option(
+        '--socket <path>',
+        'attach to a Parsec already listening on this socket instead of starting one (its keys are left alone; with the Direct authenticator the app name comes from PARSEC_CONFORMANCE_APP_NAME)',
+      ),
+    )
+    .addOption(
+      new Option(
+        '--target-spec <file>',
+        'the target as a JSON spec (harness/targets/spec.ts) instead of the options above',
+      ),
+    );
+}
+
+export function buildProgram(): Command {
+  const program = new Command('parsec-conformance')
+    .description(
+      'Conformance tests for the Parsec security service, run against the real service and its real backends\n' +
+        '(Mbed Crypto, PKCS#11 on SoftHSM2, TPM on swtpm), as processes on this machine or in containers.',
+    )
+    .showHelpAfterError('(run with --help for usage)')
+    .exitOverride();
+
+  const runCommand = program
+    .command('run')
+    .description('set up what is missing, start Parsec with its backends, run the suites, write the reports')
+    .addOption(
+      new Option('--out <dir>', 'folder for junit.xml, results.json and the service logs').default(DEFAULT_OUT_DIR),
+    )
     .option('--suite <glob...>', "run only suites whose id matches, e.g. 'core/*' or 'list-keys' (see --list)")
     .option('--list', 'list the suite ids and exit')
     .addOption(
@@ -185,41 +289,41 @@ export function buildProgram(): Command {
         '--workers <n>',
         'suite files run in parallel; 1 keeps requests to the service sequential and the run deterministic, 3 is about twice as fast',
       ).default(String(DEFAULT_WORKERS)),
-    )
+    );
+  addTargetOptions(runCommand)
     .addHelpText(
       'after',
       [
         '',
         'Examples:',
-        '  parsec-conformance run                              # everything, Parsec 1.4.1 from Debian trixie',
+        '  parsec-conformance run                              # everything, Parsec 1.4.1 from Debian trixie, natively',
+        '  parsec-conformance run --target containers          # Parsec, SoftHSM2 and swtpm each in a container',
         '  parsec-conformance run --parsec sid --out reports/sid',
+        '  parsec-conformance run --parsec build:trixie+direct-authenticator   # a source build with more features',
         '  parsec-conformance run --providers mbed --suite core/ping',
         '  parsec-conformance run --parsec-bin ~/parsec/target/release/parsec',
+        '  parsec-conformance run --providers tpm --tcti device:/dev/tpmrm0 --tpm-owner-auth-env OWNER_AUTH',
         '  parsec-conformance run --socket /run/parsec/parsec.sock          # a deployed service',
         '',
         'Exit status: 0 when no case failed (known deviations count as expected failures), 1 when a case failed or',
-        'a known deviation unexpectedly passed, 2 when the run could not start (the message carries the service log).',
+        'a known deviation unexpectedly passed, 2 when the run could not start or the command line is wrong.',
         '',
         'Known deviations: fixtures/expectations/parsec-<version>.json (case id or * pattern, reason, evidence).',
       ].join('\n'),
     )
-    .addOption(
-      new Option(
-        '--socket <path>',
-        'attach to a Parsec already listening on this socket instead of starting one (its keys are left alone; with the Direct authenticator the app name comes from PARSEC_CONFORMANCE_APP_NAME)',
-      ).conflicts(['parsec', 'parsecBin']),
-    )
-    .action(async (flags: RunFlags, command: Command) => {
-      process.exitCode = await run(flags, command.getOptionValueSource('providers') !== 'default');
+    .action(async (flags: RunFlags) => {
+      process.exitCode = await run(flags);
     });
 
   program
     .command('setup')
     .description(
-      'install SoftHSM2, swtpm and tpm2-tools when missing and fetch the Parsec service; fast when all is there',
+      'install SoftHSM2, swtpm and tpm2-tools when missing and fetch the Parsec service; with --containers, the Docker engine and the images; fast when all is there',
     )
-    .addOption(parsecOption())
-    .addOption(parsecBinOption())
+    .addOption(new Option('--parsec <source>', `the Parsec to prepare: ${parsecChoices}`))
+    .addOption(new Option('--parsec-bin <path>', 'check this parsec binary instead of a packaged one'))
+    .option('--containers', 'install and start the Docker engine when missing, make the base image, build the images')
+    .addOption(new Option('--base-image <image>', 'with --containers: the image to build FROM'))
     .option('--check', 'only report what is present and what is missing')
     .addHelpText(
       'after',
@@ -228,49 +332,49 @@ export function buildProgram(): Command {
         'Examples:',
         '  parsec-conformance setup',
         '  parsec-conformance setup --parsec sid',
+        '  parsec-conformance setup --containers',
+        '  parsec-conformance setup --parsec build:trixie+direct-authenticator',
         '  parsec-conformance setup --check',
       ].join('\n'),
     )
-    .action(async (flags: { parsec?: string; parsecBin?: string; check?: boolean }) => {
+    .action(async (flags: SetupFlags) => {
       process.exitCode = await setup(flags);
     });
-  program
+
+  const bench = program
     .command('bench')
     .description('measure bring-up time and Ping round trips per second against a real service (bounded in time)')
-    .addOption(parsecOption())
-    .addOption(parsecBinOption())
-    .addOption(new Option('--providers <list>', 'crypto providers to start').default(PROVIDER_KEYS.join(',')))
     .addOption(new Option('--seconds <n>', 'seconds per Ping measurement').default('3'))
     .addOption(new Option('--concurrency <n>', 'connections for the concurrent measurement').default('4'))
-    .addOption(new Option('--startups <n>', 'bring-ups to time').default('5'))
-    .action(
-      async (flags: {
-        parsec?: string;
-        parsecBin?: string;
-        providers: string;
-        seconds: string;
-        concurrency: string;
-        startups: string;
-      }) => {
-        const result = await pingBench({
-          ...(flags.parsec ? { parsecSuite: parseParsecSuite(flags.parsec) } : {}),
-          ...(flags.parsecBin ? { parsecBin: resolve(flags.parsecBin) } : {}),
-          providers: parseProviderList(flags.providers),
-          seconds: wholeNumber('seconds', flags.seconds, 60),
-          concurrency: wholeNumber('concurrency', flags.concurrency, 64),
-          startups: wholeNumber('startups', flags.startups, 50),
-          log: (l) => process.stderr.write(`[bench] ${l}\n`),
-        });
-        process.stdout.write(`${JSON.stringify(result, null, 2)}\n`);
-      },
-    );
+    .addOption(new Option('--startups <n>', 'bring-ups to time').default('5'));
+  addTargetOptions(bench).action(
+    async (flags: TargetFlags & { seconds: string; concurrency: string; startups: string }) => {
+      const result = await pingBench({
+        spec: specFromFlags(flags),
+        seconds: wholeNumber('seconds', flags.seconds, 60),
+        concurrency: wholeNumber('concurrency', flags.concurrency, 64),
+        startups: wholeNumber('startups', flags.startups, 50),
+        log: (l) => process.stderr.write(`[bench] ${l}\n`),
+      });
+      process.stdout.write(`${JSON.stringify(result, null, 2)}\n`);
+    },
+  );
+  for (const c of program.commands) c.exitOverride();
   return program;
 }
 
+/** Exit status 2 for a command line that cannot run (commander's own errors included), 0 after --help. */
 export async function main(argv: string[]): Promise<void> {
   try {
     await buildProgram().parseAsync(argv);
   } catch (e) {
-    fail((e as Error).message);
+    if (e instanceof CommanderError) {
+      // Commander already printed its message; help and --version end well.
+      process.exit(e.exitCode === 0 ? 0 : 2);
+    }
+    const err = e as Error & { details?: string };
+    const prefix = e instanceof UsageError ? '' : e instanceof SetupError ? 'setup failed: ' : '';
+    process.stderr.write(`parsec-conformance: ${prefix}${err.message}\n${err.details ? `${err.details}\n` : ''}`);
+    process.exit(2);
   }
 }

@@ -1,21 +1,24 @@
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { join, resolve } from 'node:path';
 import { randomBytes } from 'node:crypto';
-import { registerCleanup } from '../lifecycle';
-import { ensureSetup } from '../setup';
-import { startNativeTarget } from '../targets/native';
-import { attachExternalTarget } from '../targets/external';
-import type { StartedTarget } from '../targets/target';
-import { PROVIDER_KEYS } from '../model/providers';
-import { ParsecClient } from '../wire';
+import { CONTEXT_ENV, CONTEXT_FORMAT, type RunContext } from '../context';
 import { clientAuthOf } from '../kit/client-auth';
-import { CONTEXT_ENV, type RunContext } from '../context';
+import { registerCleanup } from '../lifecycle';
+import {
+  anotherInstanceUnavailable,
+  featuresShown,
+  probeAuthenticators,
+  providerKeysOf,
+  startTarget,
+  type StartedTarget,
+} from '../targets';
+import { ParsecClient } from '../wire';
 import { discover } from './discover';
-import { ENV, runOptionsFromEnv } from './options';
+import { runOptionsFromEnv } from './options';
 import { progress, runState } from './run-state';
 
-/** Brings the target up once per run, asks it what it offers, and writes the run context the suites load. */
+/** Brings the run's target up from its spec, asks it what it offers, and writes the run context the suites load. */
 export default async function globalSetup(): Promise<void> {
   const options = runOptionsFromEnv();
   const state = runState();
@@ -24,58 +27,55 @@ export default async function globalSetup(): Promise<void> {
   state.metaDir = metaDir;
   state.unregisterMeta = registerCleanup(() => rmSync(metaDir, { recursive: true, force: true }));
 
-  let target: StartedTarget;
-  if (options.socket) {
-    target = await attachExternalTarget({
-      socketPath: options.socket,
-      ...(options.providers ? { providers: options.providers } : {}),
-      ...(process.env[ENV.appName] ? { appName: process.env[ENV.appName] } : {}),
-      log: progress,
-    });
-  } else {
-    const parsec = await ensureSetup({
-      ...(options.parsecSuite ? { parsecSuite: options.parsecSuite } : {}),
-      ...(options.parsecBin ? { parsecBin: options.parsecBin } : {}),
-      log: progress,
-    });
-    progress(`setup ready in ${Date.now() - t0} ms; Parsec from ${parsec.origin}: ${parsec.path}`);
-    target = await startNativeTarget({ parsec, providers: options.providers ?? PROVIDER_KEYS, log: progress });
-  }
+  const target: StartedTarget = await startTarget(options.spec, { log: progress });
   state.target = target;
-  const { parsec } = target;
   try {
     const client = new ParsecClient({ socketPath: target.socketPath, auth: clientAuthOf(target.auth) });
     const discoveryStart = Date.now();
     const found = await discover(client);
     const keysAtStart = (await client.listKeys()).map((k) => ({ providerId: k.providerId, name: k.name }));
+    const another = anotherInstanceUnavailable(options.spec);
+    // Suites that start services of their own need to know what this build can be configured with.
+    const built = await probeAuthenticators(options.spec, progress);
+    const v = target.versions;
     const context: RunContext = {
-      formatVersion: 1,
+      formatVersion: CONTEXT_FORMAT,
       runId: randomBytes(3).toString('hex'),
       startedAt: new Date(t0).toISOString(),
+      spec: options.spec,
       socketPath: target.socketPath,
       auth: target.auth,
+      ...(target.logs()[0] ? { serviceLog: target.logs()[0]?.path } : {}),
       target: {
         kind: target.kind,
         parsecVersion: found.parsecVersion,
-        parsecBinary: parsec.path,
-        parsecOrigin: parsec.origin,
-        ...(parsec.packageVersion ? { packageVersion: parsec.packageVersion } : {}),
+        parsecSource: v.parsec.source,
+        parsecBinary: v.parsec.binary ?? v.parsec.image ?? v.parsec.source,
+        ...(v.parsec.packageVersion ? { packageVersion: v.parsec.packageVersion } : {}),
+        features: v.parsec.features ?? featuresShown(built),
+        backends: v.backends,
         startupMs: target.startupMs,
       },
+      authenticatorsBuiltIn: built,
+      ...(another ? { anotherInstanceUnavailable: another } : {}),
       providers: found.providers,
-      requestedProviders: target.providers,
+      requestedProviders: target.providers.length > 0 ? target.providers : (providerKeysOf(options.spec) ?? []),
       opcodes: found.opcodes,
       authenticators: found.authenticators,
       capabilities: found.capabilities,
       keysAtStart,
       metaDir,
+      outDir: resolve(options.outDir),
     };
     const contextPath = join(metaDir, 'context.json');
     writeFileSync(contextPath, JSON.stringify(context, null, 2));
     state.contextPath = contextPath;
     process.env[CONTEXT_ENV] = contextPath;
+    const backends = Object.entries(v.backends)
+      .map(([k, ver]) => `${k} ${ver}`)
+      .join(', ');
     progress(
-      `Parsec ${found.parsecVersion} ready in ${target.startupMs} ms, discovery ${Date.now() - discoveryStart} ms (${Object.values(found.capabilities).reduce((n, a) => n + Object.keys(a).length, 0)} CanDoCrypto answers): ${found.providers.map((p) => `${p.key ?? p.id} ${p.version}`).join(', ')}`,
+      `Parsec ${found.parsecVersion} (${target.kind}, ${v.parsec.source}) ready in ${target.startupMs} ms, discovery ${Date.now() - discoveryStart} ms (${Object.values(found.capabilities).reduce((n, a) => n + Object.keys(a).length, 0)} CanDoCrypto answers): ${found.providers.map((p) => `${p.key ?? p.id} ${p.version}`).join(', ')}${backends ? `; ${backends}` : ''}`,
     );
   } catch (e) {
     await target.stop();

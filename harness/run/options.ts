@@ -1,55 +1,51 @@
-import { PROVIDER_KEYS, parseProviderList, type ProviderKey } from '../model/providers';
-import { parseParsecSuite, type ParsecSuite } from '../setup/parsec-suites';
+import { PROVIDER_KEYS } from '../model/providers';
+import { DEFAULT_PARSEC_SUITE, findExecutable } from '../setup';
+import { defaultProviderSpecs, parseTargetSpec, type ParsecSource, type TargetSpec } from '../targets';
 
 /**
  * What a run needs to know, passed from the CLI to Jest's globalSetup through the environment (globalSetup runs in
- * the CLI's process, and suites in workers that inherit it). Defaults make `jest --selectProjects conformance` work
- * on its own too.
+ * the CLI's process, and suites in workers that inherit it): the target spec as JSON, and the report folder.
+ * Defaults make `jest --selectProjects conformance` work on its own too.
  */
 export const ENV = {
-  providers: 'PARSEC_CONFORMANCE_PROVIDERS',
-  parsecSuite: 'PARSEC_CONFORMANCE_PARSEC',
-  parsecBin: 'PARSEC_CONFORMANCE_PARSEC_BIN',
+  spec: 'PARSEC_CONFORMANCE_TARGET_SPEC',
   outDir: 'PARSEC_CONFORMANCE_OUT',
-  socket: 'PARSEC_CONFORMANCE_SOCKET',
-  appName: 'PARSEC_CONFORMANCE_APP_NAME',
 } as const;
 
 export const DEFAULT_OUT_DIR = 'reports';
 
 export interface RunOptions {
-  /** Crypto providers to start (native) or to test (attached); undefined when attached means all it lists. */
-  readonly providers?: readonly ProviderKey[];
-  /** Undefined when the user did not choose: then a `parsec` on PATH wins over the Debian default. */
-  readonly parsecSuite?: ParsecSuite;
-  readonly parsecBin?: string;
+  readonly spec: TargetSpec;
   readonly outDir: string;
-  /** Attach to a Parsec already listening on this socket instead of starting one. */
-  readonly socket?: string;
+}
+
+/** Without a choice: a `parsec` on PATH (a build of the user's), else Debian's package of the default suite. */
+export function defaultParsecSource(kind: 'native' | 'containers'): ParsecSource {
+  const onPath = kind === 'native' ? findExecutable('parsec') : undefined;
+  return onPath ? { from: 'binary', path: onPath } : { from: 'debian', suite: DEFAULT_PARSEC_SUITE };
+}
+
+/** The native default: Parsec with every provider, each on a backend the harness makes for the run. */
+export function defaultSpec(): TargetSpec {
+  return { kind: 'native', parsec: defaultParsecSource('native'), providers: defaultProviderSpecs(PROVIDER_KEYS) };
 }
 
 export function runOptionsFromEnv(env: NodeJS.ProcessEnv = process.env): RunOptions {
-  const suite = env[ENV.parsecSuite];
-  return {
-    // Attached to a running service, the default is whatever it lists; a started one gets all three.
-    ...(env[ENV.providers]
-      ? { providers: parseProviderList(env[ENV.providers] as string) }
-      : env[ENV.socket]
-        ? {}
-        : { providers: [...PROVIDER_KEYS] }),
-    ...(suite ? { parsecSuite: parseParsecSuite(suite) } : {}),
-    ...(env[ENV.parsecBin] ? { parsecBin: env[ENV.parsecBin] } : {}),
-    outDir: env[ENV.outDir] ?? DEFAULT_OUT_DIR,
-    ...(env[ENV.socket] ? { socket: env[ENV.socket] } : {}),
-  };
+  const raw = env[ENV.spec];
+  let spec: TargetSpec;
+  if (raw === undefined) spec = defaultSpec();
+  else {
+    let parsed: unknown;
+    try {
+      parsed = JSON.parse(raw);
+    } catch (e) {
+      throw new Error(`${ENV.spec} is not JSON: ${(e as Error).message}`);
+    }
+    spec = parseTargetSpec(parsed, ENV.spec);
+  }
+  return { spec, outDir: env[ENV.outDir] ?? DEFAULT_OUT_DIR };
 }
 
 export function runOptionsToEnv(o: RunOptions): Record<string, string> {
-  return {
-    ...(o.providers ? { [ENV.providers]: o.providers.join(',') } : {}),
-    ...(o.parsecSuite ? { [ENV.parsecSuite]: o.parsecSuite } : {}),
-    ...(o.parsecBin ? { [ENV.parsecBin]: o.parsecBin } : {}),
-    [ENV.outDir]: o.outDir,
-    ...(o.socket ? { [ENV.socket]: o.socket } : {}),
-  };
+  return { [ENV.spec]: JSON.stringify(o.spec), [ENV.outDir]: o.outDir };
 }

@@ -1,4 +1,4 @@
-import type { StartedTarget } from '../targets/target';
+import type { StartedTarget } from '../targets';
 
 /** What globalSetup hands to globalTeardown; Jest runs both in the same process and shares `globalThis`. */
 export interface RunState {

@@ -1,41 +1,61 @@
 import type { ProviderKey } from '../model/providers';
+import type { TargetLog } from './logs';
+import type { TargetKind, TargetSpec } from './spec';
 
 /** How the harness authenticates to the service it started or attached to. Secrets never appear here. */
 export type ClientAuth = { kind: 'none' } | { kind: 'direct'; appName: string } | { kind: 'unix-peer' };
 
-export type { ParsecBinary } from '../setup/parsec-binary';
-import type { ParsecBinary } from '../setup/parsec-binary';
-
-export interface NativeTargetOptions {
-  readonly parsec: ParsecBinary;
-  /** Crypto providers to configure, in priority order. */
-  readonly providers: readonly ProviderKey[];
-  /** Authenticator to configure; defaults to Unix peer credentials. */
-  readonly authenticator?: 'UnixPeerCredentials' | 'Direct';
-  /** Admin names for the authenticator (e.g. "0" for root with Unix peer credentials). */
-  readonly admins?: readonly string[];
-  /** Milliseconds to wait for the service to answer Ping before giving up (default 15000). */
-  readonly readyTimeoutMs?: number;
-  /** Progress lines (never secrets). */
-  readonly log?: (line: string) => void;
+/** The Parsec that runs, as far as the target knows it. The version is the service's own answer (ListProviders). */
+export interface ParsecBuildInfo {
+  /** Core provider's version from ListProviders, e.g. '1.4.1'. */
+  readonly version: string;
+  /** Where it came from, e.g. 'debian:trixie', 'binary:/opt/parsec', 'build:trixie+direct-authenticator'. */
+  readonly source: string;
+  /** The executable on this machine, when it runs here. */
+  readonly binary?: string;
+  /** The image it runs from, when it runs in a container. */
+  readonly image?: string;
+  /** Debian package version, when it came from one. */
+  readonly packageVersion?: string;
+  /** Cargo features it was built with, when the harness knows them (its own source builds). */
+  readonly features?: readonly string[];
 }
 
-/** A started target. Stopping is idempotent and also happens on process exit / SIGINT / SIGTERM. */
+export interface TargetVersions {
+  readonly parsec: ParsecBuildInfo;
+  /**
+   * Each backend's version as its package names it, keyed by component: softhsm2, p11-kit, swtpm, libtpms, tpm2-tss,
+   * mbedtls, or `pkcs11-module` / `tcti` for a token or TPM of the user's.
+   */
+  readonly backends: Readonly<Record<string, string>>;
+}
+
+export interface StopOptions {
+  /** Before anything is removed, copy every log (redacted) into this folder as `<logPrefix><name>.log`. */
+  readonly keepLogsIn?: string;
+  readonly logPrefix?: string;
+}
+
+/**
+ * What every factory returns, whatever runs the service: how to connect, what it offers, its versions, its logs,
+ * and how to stop it. Stopping is idempotent and also happens at process exit, on Ctrl-C and SIGTERM.
+ */
 export interface StartedTarget extends AsyncDisposable {
-  readonly kind: 'native' | 'external';
+  readonly kind: TargetKind;
+  /** The spec it was started from. */
+  readonly spec: TargetSpec;
+  /** Parsec's Unix socket on this machine: the only way tests reach the service. */
   readonly socketPath: string;
-  /** Authenticator the service was configured with. */
+  /** Authenticator the service was configured with (or discovered, when attached). */
   readonly auth: ClientAuth;
-  readonly parsec: ParsecBinary;
+  /** Crypto providers under test, in priority order. */
   readonly providers: readonly ProviderKey[];
-  /** Per-run working directory (config, logs, key store, token and TPM state), removed on stop; '' when external. */
-  readonly workDir: string;
-  /** Path of the service's log (inside workDir while running); '' when the harness has no access to it. */
-  readonly logPath: string;
-  /** The last `lines` lines of the service log, for error messages. */
-  logTail(lines?: number): string;
-  /** Milliseconds from start() call to the first successful Ping. */
+  readonly versions: TargetVersions;
+  /** Milliseconds from the factory call to the first successful Ping. */
   readonly startupMs: number;
-  /** Stops everything and removes workDir; `keepLogAt` first saves a (PIN-redacted) copy of the service log. */
-  stop(options?: { keepLogAt?: string }): Promise<void>;
+  /** Parsec's log first, then each backend's: files on this machine while the target runs; none when attached. */
+  logs(): readonly TargetLog[];
+  /** The last lines of Parsec's log, redacted; still available after stop(). */
+  logTail(lines?: number): string;
+  stop(options?: StopOptions): Promise<void>;
 }

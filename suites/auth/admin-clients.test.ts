@@ -1,37 +1,18 @@
-import { join } from 'node:path';
-import {
-  freshDigest,
-  ISOLATION_ALG,
-  ISOLATION_KEY,
-  NOBODY,
-  OtherUidClient,
-  otherUidUnavailable,
-  secondInstanceUnavailable,
-  p256Verifies,
-  ROOT_APP,
-  startAdminTarget,
-  sweepLeftovers,
-  withOwnedKeys,
-  type Identity,
-  type KeyLister,
-} from '../../harness/auth';
-import { defineSuite, expectStatus } from '../../harness/kit';
+import { NOBODY, OtherUidClient, otherUidUnavailable } from '../../harness/client';
+import { defineSuite, expectStatus, withOwnedKeys, type Identity, type OwnTarget } from '../../harness/kit';
 import { providerIdOf } from '../../harness/model/providers';
-import { readRunContext } from '../../harness/context';
-import { runOptionsFromEnv } from '../../harness/run/options';
-import type { NativeTarget } from '../../harness/targets/native';
 import { opcodeCode, ParsecClient, type OpcodeName } from '../../harness/wire';
+import { freshDigest, ISOLATION_ALG, ISOLATION_KEY, p256Verifies } from '../../fixtures/isolation-key';
 
-// A second Parsec, started for this file with Unix peer credentials and root ('0') as its only admin. The harness
-// (root) is the admin; a child process running as 'nobody' (uid 65534) is an ordinary application. Nothing else
-// talks to this instance, so the exact client lists below are the service's whole state.
-const START_TIMEOUT_MS = 60_000;
+// A Parsec of this suite's own (the run's, with root ('0') as the only admin of its Unix-peer authenticator). The
+// harness (root) is the admin; a child process running as 'nobody' (uid 65534) is an ordinary application. Nothing
+// else talks to this instance, so the exact client lists below are the service's whole state.
+const ROOT_APP = '0';
 const OTHER_APP = String(NOBODY.uid);
 /** Reference A5: Core advertises these and nothing else, admin opcodes included, whatever the admins are. */
 const CORE_OPCODES: OpcodeName[] = ['Ping', 'ListProviders', 'ListOpcodes', 'ListAuthenticators', 'ListKeys'];
 
 interface Instance {
-  readonly target: NativeTarget;
   /** root: the configured admin. */
   readonly admin: ParsecClient;
   /** uid 65534: not an admin. */
@@ -40,55 +21,22 @@ interface Instance {
   readonly anonymous: ParsecClient;
 }
 
-const unavailable = secondInstanceUnavailable() ?? otherUidUnavailable();
 let instance: Promise<Instance> | undefined;
 
-async function bringUp(): Promise<Instance> {
-  const target = await startAdminTarget(readRunContext().requestedProviders);
-  try {
-    const other = await OtherUidClient.start({ socketPath: target.socketPath, ...NOBODY });
+/** The suite's target and its clients, made by the first case that needs them; the kit checks keys and stops it. */
+function up(target: OwnTarget): Promise<Instance> {
+  instance ??= (async () => {
+    const started = await target.up();
+    const other = await OtherUidClient.start({ socketPath: started.socketPath, ...NOBODY });
+    // The kit's key check at the end asks each application, not only ListClients; the child goes after it.
+    target.watch(OTHER_APP, other);
+    target.atStop(() => other.close());
     return {
-      target,
-      admin: new ParsecClient({ socketPath: target.socketPath, auth: 'unix-peer' }),
+      admin: await target.client('unix-peer'),
       other,
-      anonymous: new ParsecClient({ socketPath: target.socketPath, auth: 'none' }),
+      anonymous: await target.client('none'),
     };
-  } catch (e) {
-    await target.stop();
-    throw e;
-  }
-}
-
-beforeAll(() => {
-  if (unavailable) return;
-  instance = bringUp();
-  // A failed start is reported by every case that needs the instance; keep it from being an unhandled rejection.
-  instance.catch(() => undefined);
-}, START_TIMEOUT_MS);
-
-afterAll(async () => {
-  const started = await instance?.catch(() => undefined);
-  if (!started) return;
-  let leftovers: string | undefined;
-  try {
-    // The main run's key hygiene check does not see this instance: check it here.
-    leftovers = await sweepLeftovers(
-      started.admin,
-      new Map<string, KeyLister>([
-        [ROOT_APP, started.admin],
-        [OTHER_APP, started.other],
-      ]),
-    );
-  } finally {
-    await started.other.close();
-    // Its run dir goes with it: keep its (PIN-redacted) log next to the run's reports.
-    await started.target.stop({ keepLogAt: join(runOptionsFromEnv().outDir, 'admin-target.parsec.log') });
-  }
-  if (leftovers) throw new Error(leftovers);
-}, START_TIMEOUT_MS);
-
-async function up(): Promise<Instance> {
-  if (!instance) throw new Error('the admin target was not started');
+  })();
   return instance;
 }
 
@@ -109,6 +57,11 @@ defineSuite(
     description: 'an admin application lists the applications that own keys and deletes them with their keys',
   },
   (s) => {
+    const target = s.ownTarget({
+      change: { authenticator: { type: 'unix-peer', admins: [ROOT_APP] } },
+      unavailable: otherUidUnavailable(),
+    });
+    const unavailable = target.unavailable;
     const generating = s.context.requestedProviders
       .map(providerIdOf)
       .filter((id) => (s.context.opcodes[id] ?? []).includes(opcodeCode('PsaGenerateKey')));
@@ -121,7 +74,7 @@ defineSuite(
       c.case(
         'ListClients by the admin on a fresh service lists no client',
         async () => {
-          const { admin } = await up();
+          const { admin } = await up(target);
           expect(await admin.listClients()).toEqual([]);
         },
         skip,
@@ -130,7 +83,7 @@ defineSuite(
       c.case(
         `ListClients by the admin after root and uid ${NOBODY.uid} created a key in each provider lists each once, sorted`,
         async ({ keys }) => {
-          const { admin, other } = await up();
+          const { admin, other } = await up(target);
           await withOwnedKeys(async (own) => {
             // uid 65534 first: a list kept in creation order would start with it; one key per provider each, so a
             // list that is not de-duplicated names each application several times.
@@ -149,7 +102,7 @@ defineSuite(
       c.case(
         `an application whose keys were all destroyed is no longer listed by ListClients`,
         async ({ keys }) => {
-          const { admin, other } = await up();
+          const { admin, other } = await up(target);
           const p = first as number;
           await withOwnedKeys(async (own) => {
             const name = own(other, p, keys.name('gone'));
@@ -165,7 +118,7 @@ defineSuite(
       c.case(
         `ListClients by uid ${NOBODY.uid} (not an admin) is answered AdminOperation`,
         async () => {
-          await expectStatus((await up()).other.listClients(), 'AdminOperation');
+          await expectStatus((await up(target)).other.listClients(), 'AdminOperation');
         },
         skip,
       );
@@ -173,7 +126,7 @@ defineSuite(
       c.case(
         `DeleteClient of root by uid ${NOBODY.uid} (not an admin) is answered AdminOperation and deletes nothing`,
         async ({ keys }) => {
-          const { admin, other } = await up();
+          const { admin, other } = await up(target);
           const p = first as number;
           await withOwnedKeys(async (own) => {
             const name = own(admin, p, keys.name('kept'));
@@ -191,7 +144,7 @@ defineSuite(
       c.case(
         `DeleteClient of itself by uid ${NOBODY.uid} (not an admin) is answered AdminOperation and keeps its keys`,
         async ({ keys }) => {
-          const { other } = await up();
+          const { other } = await up(target);
           const p = first as number;
           await withOwnedKeys(async (own) => {
             const name = own(other, p, keys.name('self'));
@@ -206,7 +159,7 @@ defineSuite(
       c.case(
         'ListClients without authentication is answered NotAuthenticated',
         async () => {
-          await expectStatus((await up()).anonymous.listClients(), 'NotAuthenticated');
+          await expectStatus((await up(target)).anonymous.listClients(), 'NotAuthenticated');
         },
         skip,
       );
@@ -214,7 +167,7 @@ defineSuite(
       c.case(
         'DeleteClient without authentication is answered NotAuthenticated and deletes nothing',
         async ({ keys }) => {
-          const { admin, anonymous } = await up();
+          const { admin, anonymous } = await up(target);
           const p = first as number;
           await withOwnedKeys(async (own) => {
             const name = own(admin, p, keys.name('anon'));
@@ -229,7 +182,7 @@ defineSuite(
       c.case(
         `DeleteClient of uid ${NOBODY.uid} by the admin removes its keys in every provider, frees their names and keeps root's keys`,
         async ({ keys }) => {
-          const { admin, other } = await up();
+          const { admin, other } = await up(target);
           await withOwnedKeys(async (own) => {
             const created: { p: number; mine: string; theirs: string; rootPublic: Buffer; oldPublic: Buffer }[] = [];
             for (const p of generating) {
@@ -272,7 +225,7 @@ defineSuite(
       c.case(
         'DeleteClient by the admin of an application that owns no key answers Success and changes nothing',
         async ({ keys }) => {
-          const { admin, other } = await up();
+          const { admin, other } = await up(target);
           const p = first as number;
           await withOwnedKeys(async (own) => {
             const mine = own(admin, p, keys.name('bystander'));
@@ -291,7 +244,7 @@ defineSuite(
       c.case(
         'ListOpcodes of Core on a service with an admin does not advertise ListClients or DeleteClient',
         async () => {
-          const { admin } = await up();
+          const { admin } = await up(target);
           const ops = [...(await admin.listOpcodes(0))].sort((a, b) => a - b);
           expect(ops).toEqual(CORE_OPCODES.map(opcodeCode).sort((a, b) => a - b));
         },
@@ -301,7 +254,7 @@ defineSuite(
       c.case(
         'ListClients by the admin sent to a crypto provider is answered PsaErrorNotSupported',
         async () => {
-          await expectStatus((await up()).admin.call('ListClients', first as number, {}), 'PsaErrorNotSupported');
+          await expectStatus((await up(target)).admin.call('ListClients', first as number, {}), 'PsaErrorNotSupported');
         },
         first === undefined ? { skip: 'no configured crypto provider' } : skip,
       );
@@ -314,7 +267,7 @@ defineSuite(
       c.case(
         `ListClients by the admin lists uid ${NOBODY.uid} once for its two keys in this provider`,
         async ({ keys }) => {
-          const { admin, other } = await up();
+          const { admin, other } = await up(target);
           await withOwnedKeys(async (own) => {
             for (const tag of ['one', 'two']) {
               await other.generateKey(p, own(other, p, keys.name(tag)), ISOLATION_KEY);
@@ -328,7 +281,7 @@ defineSuite(
       c.case(
         `DeleteClient by the admin removes the key of uid ${NOBODY.uid} in this provider`,
         async ({ keys }) => {
-          const { admin, other } = await up();
+          const { admin, other } = await up(target);
           await withOwnedKeys(async (own) => {
             const name = own(other, p, keys.name('removed'));
             await other.generateKey(p, name, ISOLATION_KEY);
@@ -345,7 +298,7 @@ defineSuite(
       c.case(
         `after DeleteClient the key name of uid ${NOBODY.uid} in this provider can be created anew`,
         async ({ keys }) => {
-          const { admin, other } = await up();
+          const { admin, other } = await up(target);
           await withOwnedKeys(async (own) => {
             const name = own(other, p, keys.name('reborn'));
             await other.generateKey(p, name, ISOLATION_KEY);
@@ -364,7 +317,7 @@ defineSuite(
       c.case(
         `DeleteClient of uid ${NOBODY.uid} keeps root's key of the same name in this provider usable`,
         async ({ keys }) => {
-          const { admin, other } = await up();
+          const { admin, other } = await up(target);
           await withOwnedKeys(async (own) => {
             const name = keys.name('same-name');
             own(admin, p, name);
@@ -384,7 +337,7 @@ defineSuite(
       c.case(
         `DeleteClient by uid ${NOBODY.uid} (not an admin) leaves root's key in this provider usable`,
         async ({ keys }) => {
-          const { admin, other } = await up();
+          const { admin, other } = await up(target);
           await withOwnedKeys(async (own) => {
             const name = own(admin, p, keys.name('guarded'));
             await admin.generateKey(p, name, ISOLATION_KEY);

@@ -1,45 +1,31 @@
+import { declareIsolationCases, type IdentityPair } from '../../fixtures/isolation';
+import { freshDigest, ISOLATION_ALG, ISOLATION_KEY } from '../../fixtures/isolation-key';
 import {
-  declareIsolationCases,
+  defineSuite,
   expectRawStatus,
-  freshDigest,
-  ISOLATION_ALG,
-  ISOLATION_KEY,
-  directAuthenticatorUnavailable,
-  secondInstanceUnavailable,
+  expectStatus,
   sendMalformed,
-  startDirectTarget,
   withOwnedKeys,
-  type IdentityPair,
-} from '../../harness/auth';
-import { defineSuite, expectStatus } from '../../harness/kit';
+  type OwnTarget,
+} from '../../harness/kit';
 import { providerIdOf } from '../../harness/model/providers';
-import type { NativeTarget } from '../../harness/targets/native';
-import { AuthType, opcodeCode, ParsecClient } from '../../harness/wire';
-import { readRunContext } from '../../harness/context';
+import { AuthType, opcodeCode, type ParsecClient } from '../../harness/wire';
 
-// A second Parsec, started for this file with the Direct authenticator and one admin application. Its clients are
+// A Parsec of this suite's own: the run's, with the Direct authenticator and one admin application. Its clients are
 // named applications: alice owns keys, bob is another application, admin-app may list and delete clients.
 const ADMIN = 'admin-app';
-const START_TIMEOUT_MS = 60_000;
+const APPS = ['alice', 'bob', 'Alice', ADMIN];
 
-let target: Promise<NativeTarget> | undefined;
-const directUnavailable = secondInstanceUnavailable() ?? directAuthenticatorUnavailable();
+let watched = false;
 
-beforeAll(() => {
-  if (directUnavailable) return;
-  target = startDirectTarget({ providers: readRunContext().requestedProviders, admins: [ADMIN] });
-  // A failed start is reported by every case that needs the target; keep it from being an unhandled rejection.
-  target.catch(() => undefined);
-}, START_TIMEOUT_MS);
-
-afterAll(async () => {
-  await (await target?.catch(() => undefined))?.stop();
-}, START_TIMEOUT_MS);
-
-async function app(name: string): Promise<ParsecClient> {
-  if (!target) throw new Error('the Direct-authenticator target was not started');
-  const t = await target;
-  return new ParsecClient({ socketPath: t.socketPath, auth: { direct: name } });
+/** A client of the suite's target speaking as application `name`; the kit checks every such application's keys. */
+async function app(target: OwnTarget, name: string): Promise<ParsecClient> {
+  if (!watched) {
+    watched = true;
+    for (const a of APPS) target.watch(a, await target.client({ direct: a }));
+    target.useAdmin(await target.client({ direct: ADMIN }));
+  }
+  return target.client({ direct: name });
 }
 
 defineSuite(
@@ -49,6 +35,11 @@ defineSuite(
     description: 'with the Direct authenticator, keys belong to the application name; admins manage clients',
   },
   (s) => {
+    const target = s.ownTarget({
+      change: { authenticator: { type: 'direct', admins: [ADMIN] } },
+      needs: 'direct',
+    });
+    const directUnavailable = target.unavailable;
     const providerIds = s.context.requestedProviders.map(providerIdOf);
     const generating = providerIds.filter((id) => (s.context.opcodes[id] ?? []).includes(opcodeCode('PsaGenerateKey')));
     const first = generating[0];
@@ -59,7 +50,7 @@ defineSuite(
       c.case(
         'ListAuthenticators names exactly the Direct authenticator',
         async () => {
-          const list = await (await app('alice')).listAuthenticators();
+          const list = await (await app(target, 'alice')).listAuthenticators();
           expect(list.map((a) => a.id)).toEqual([AuthType.Direct]);
           expect([list[0]?.versionMaj, list[0]?.versionMin, list[0]?.versionRev]).toEqual([0, 1, 0]);
         },
@@ -73,11 +64,12 @@ defineSuite(
         c.case(
           `${title} is answered AuthenticationError`,
           async () => {
-            const client = await app('alice');
+            const client = await app(target, 'alice');
             const res = await sendMalformed(
               client,
               { header: { opcode: opcodeCode('ListKeys'), authType: AuthType.Direct }, auth: bytes },
               title,
+              target.log,
             );
             expectRawStatus(res, 'AuthenticationError', title);
           },
@@ -88,7 +80,7 @@ defineSuite(
       c.case(
         'ListClients by the admin lists the applications that own keys, sorted and de-duplicated',
         async ({ keys }) => {
-          const [alice, bob, admin] = [await app('alice'), await app('bob'), await app(ADMIN)];
+          const [alice, bob, admin] = [await app(target, 'alice'), await app(target, 'bob'), await app(target, ADMIN)];
           const p = first as number;
           await withOwnedKeys(async (own) => {
             // bob first and twice: the answer must still be sorted and list each application once.
@@ -108,7 +100,7 @@ defineSuite(
       c.case(
         'ListClients by a non-admin application is answered AdminOperation',
         async () => {
-          await expectStatus((await app('bob')).listClients(), 'AdminOperation');
+          await expectStatus((await app(target, 'bob')).listClients(), 'AdminOperation');
         },
         { ...direct, opcode: 'ListClients' },
       );
@@ -116,7 +108,7 @@ defineSuite(
       c.case(
         'DeleteClient by a non-admin application is answered AdminOperation and deletes nothing',
         async ({ keys }) => {
-          const [alice, bob] = [await app('alice'), await app('bob')];
+          const [alice, bob] = [await app(target, 'alice'), await app(target, 'bob')];
           const p = first as number;
           await withOwnedKeys(async (own) => {
             const name = own(alice, p, keys.name('kept'));
@@ -131,7 +123,7 @@ defineSuite(
       c.case(
         "DeleteClient by the admin removes every key of that application and leaves the others' keys",
         async ({ keys }) => {
-          const [alice, bob, admin] = [await app('alice'), await app('bob'), await app(ADMIN)];
+          const [alice, bob, admin] = [await app(target, 'alice'), await app(target, 'bob'), await app(target, ADMIN)];
           await withOwnedKeys(async (own) => {
             const bobs: [number, string][] = [];
             for (const p of generating) {
@@ -162,7 +154,7 @@ defineSuite(
       c.case(
         "application names are case-sensitive: 'Alice' does not see alice's key",
         async ({ keys }) => {
-          const [alice, upper] = [await app('alice'), await app('Alice')];
+          const [alice, upper] = [await app(target, 'alice'), await app(target, 'Alice')];
           const p = first as number;
           await withOwnedKeys(async (own) => {
             const name = own(alice, p, keys.name('case'));
@@ -177,7 +169,7 @@ defineSuite(
       c.case(
         "the admin application cannot use another application's key: PsaErrorDoesNotExist",
         async ({ keys }) => {
-          const [alice, admin] = [await app('alice'), await app(ADMIN)];
+          const [alice, admin] = [await app(target, 'alice'), await app(target, ADMIN)];
           const p = first as number;
           await withOwnedKeys(async (own) => {
             const name = own(alice, p, keys.name('admin-use'));
@@ -191,7 +183,10 @@ defineSuite(
     });
 
     s.eachProvider((c, provider) => {
-      const identities = async (): Promise<IdentityPair> => ({ owner: await app('alice'), other: await app('bob') });
+      const identities = async (): Promise<IdentityPair> => ({
+        owner: await app(target, 'alice'),
+        other: await app(target, 'bob'),
+      });
       declareIsolationCases(c, provider, identities, direct);
     });
   },

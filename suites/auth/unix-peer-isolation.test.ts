@@ -1,10 +1,5 @@
-import {
-  declareIsolationCases,
-  NOBODY,
-  OtherUidClient,
-  otherUidUnavailable,
-  type IdentityPair,
-} from '../../harness/auth';
+import { declareIsolationCases, type IdentityPair } from '../../fixtures/isolation';
+import { NOBODY, OtherUidClient, otherUidUnavailable } from '../../harness/client';
 import { defineSuite, expectStatus } from '../../harness/kit';
 import { ParsecClient } from '../../harness/wire';
 

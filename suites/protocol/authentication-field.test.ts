@@ -1,6 +1,5 @@
-import { echoedShape, echoOf, expectRawStatus, sendMalformed } from '../../harness/auth';
+import { echoedShape, echoOf, expectRawStatus, sendMalformed, defineSuite } from '../../harness/kit';
 import { eccSigningKey } from '../../harness/capabilities';
-import { defineSuite } from '../../harness/kit';
 import {
   AuthType,
   encodeOperation,

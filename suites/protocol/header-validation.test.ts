@@ -1,5 +1,4 @@
-import { echoedShape, echoOf, expectRawStatus, phaseOneShape, sendMalformed } from '../../harness/auth';
-import { defineSuite } from '../../harness/kit';
+import { echoedShape, echoOf, expectRawStatus, phaseOneShape, sendMalformed, defineSuite } from '../../harness/kit';
 import {
   AuthType,
   defaultHeader,

@@ -6,9 +6,9 @@ import {
   expectRawStatus,
   MANGLED_BODY,
   sendMalformed,
-} from '../../harness/auth';
+  defineSuite,
+} from '../../harness/kit';
 import { eccSigningKey } from '../../harness/capabilities';
-import { defineSuite } from '../../harness/kit';
 import { opcodeCode, type OpcodeName, type OperationOf, type ParsecClient, type StatusName } from '../../harness/wire';
 
 const SESSION = 0x5e55_1011_cafe_f00dn;

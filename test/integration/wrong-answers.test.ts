@@ -2,8 +2,7 @@ import { spawn } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
-import { ensureSetup } from '../../harness/setup';
-import { startNativeTarget, type NativeTarget } from '../../harness/targets/native';
+import { startTarget, type StartedTarget } from '../../harness/targets';
 import { startTamperingProxy, type Tamper } from './tampering-proxy.test-double';
 
 /**
@@ -84,10 +83,14 @@ const WRONG: Tamper = (header, body) => {
 };
 
 describe('the suites fail on wrong answers from a real service (tampering proxy in front of Parsec 1.4.1)', () => {
-  let target: NativeTarget;
+  let target: StartedTarget;
   let dir: string;
   beforeAll(async () => {
-    target = await startNativeTarget({ parsec: await ensureSetup({ parsecSuite: 'trixie' }), providers: ['mbed'] });
+    target = await startTarget({
+      kind: 'native',
+      parsec: { from: 'debian', suite: 'trixie' },
+      providers: [{ key: 'mbed' }],
+    });
     dir = mkdtempSync(join(tmpdir(), 'pc-tamper-'));
   }, 120_000);
   afterAll(async () => {

@@ -1,16 +1,11 @@
 import { statSync } from 'node:fs';
 import { PROVIDER_FACTS, type ProviderIdValue, type ProviderKey } from '../../model/providers';
 import { AuthType, ParsecClient } from '../../wire';
-import type { ClientAuth, StartedTarget } from '../target';
-
-export interface ExternalTargetOptions {
-  readonly socketPath: string;
-  /** Crypto providers to test; default: every provider of this harness that the service lists, in its order. */
-  readonly providers?: readonly ProviderKey[];
-  /** Application name when the service uses the Direct authenticator. */
-  readonly appName?: string;
-  readonly log?: (line: string) => void;
-}
+import { HARNESS_APP_NAME } from '../config/service-config';
+import { parsecVersionOf } from '../parsec-version';
+import type { ExternalSpec } from '../spec';
+import type { StartOptions } from '../start-options';
+import type { ClientAuth, StartedTarget } from '../started-target';
 
 /** Why attaching failed, with what to do about it. */
 export class ExternalTargetError extends Error {
@@ -24,8 +19,9 @@ export class ExternalTargetError extends Error {
  * A Parsec the harness did not start: nothing is started, stopped or removed, and the service keeps every key it
  * had (the suites never destroy a key that existed before the run). The authenticator is discovered, not assumed.
  */
-export async function attachExternalTarget(o: ExternalTargetOptions): Promise<StartedTarget> {
+export async function attachExternalTarget(spec: ExternalSpec, options: StartOptions = {}): Promise<StartedTarget> {
   const started = Date.now();
+  const o = { socketPath: spec.socket, providers: spec.providers, appName: spec.appName, log: options.log };
   let isSocket = false;
   try {
     isSocket = statSync(o.socketPath).isSocket();
@@ -47,7 +43,7 @@ export async function attachExternalTarget(o: ExternalTargetOptions): Promise<St
   const configured = authenticators[0]?.id;
   let auth: ClientAuth;
   if (configured === AuthType.UnixPeerCredentials) auth = { kind: 'unix-peer' };
-  else if (configured === AuthType.Direct) auth = { kind: 'direct', appName: o.appName ?? 'parsec-conformance' };
+  else if (configured === AuthType.Direct) auth = { kind: 'direct', appName: o.appName ?? HARNESS_APP_NAME };
   else {
     throw new ExternalTargetError(
       `the service's authenticator (id ${configured ?? 'none'}) is not one the harness can use yet: Unix peer credentials (3) or Direct (1)`,
@@ -64,18 +60,20 @@ export async function attachExternalTarget(o: ExternalTargetOptions): Promise<St
     );
   }
   const providers = o.providers ?? listed;
-  o.log?.(`attached to ${o.socketPath}: providers ${providers.join(', ')}, auth ${auth.kind}`);
+  const version = await parsecVersionOf(o.socketPath);
+  o.log?.(`attached to Parsec ${version} at ${o.socketPath}: providers ${providers.join(', ')}, auth ${auth.kind}`);
 
   // Nothing of ours to stop: the service belongs to someone else.
   const stop = async (): Promise<void> => undefined;
   return {
     kind: 'external',
+    spec,
     socketPath: o.socketPath,
     auth,
-    parsec: { path: 'external', origin: `external:${o.socketPath}` },
     providers,
-    workDir: '',
-    logPath: '',
+    // What runs behind the socket is not the harness's to know: only what the service says.
+    versions: { parsec: { version, source: `external:${o.socketPath}` }, backends: {} },
+    logs: () => [],
     logTail: () => '(the log of a service the harness did not start is not available to it)',
     startupMs,
     stop,

@@ -1,1 +1,1 @@
-export { attachExternalTarget, ExternalTargetError, type ExternalTargetOptions } from './external-target';
+export { attachExternalTarget, ExternalTargetError } from './external-target';

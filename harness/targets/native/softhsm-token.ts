@@ -2,18 +2,29 @@ import { randomBytes } from 'node:crypto';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { outputTail, runCommand } from '../../setup';
-import { redact } from './log-tail';
-import { TargetStartError } from './target-start-error';
+import type { HarnessToken } from '../config/service-config';
+import { redact } from '../logs';
+import { TargetStartError } from '../target-start-error';
 
 export const TOKEN_LABEL = 'parsec-conformance';
 
-export interface SoftHsmToken {
+/** The token's secrets go into Parsec's config (mode 0600) and nowhere else. */
+export interface SoftHsmToken extends HarnessToken {
   /** Value for SOFTHSM2_CONF in every process that uses this token (Parsec included). */
   readonly confPath: string;
-  readonly serialNumber: string;
-  /** Secrets: they go into Parsec's config (mode 0600) and nowhere else. */
-  readonly userPin: string;
-  readonly soPin: string;
+}
+
+/**
+ * softhsm2-util takes PINs as arguments or from its terminal, and any local user can read a process's arguments.
+ * So it runs on a pseudo-terminal (util-linux `script`) and the PINs are typed into it: SO PIN twice, user PIN twice.
+ * The terminal echoes what it was given before the tool turns echo off, so the output is never shown unredacted.
+ */
+export function initTokenCommand(label: string): { command: string; args: string[] } {
+  return { command: 'script', args: ['-qec', `softhsm2-util --init-token --free --label ${label}`, '/dev/null'] };
+}
+
+export function pinTyping(soPin: string, userPin: string): string {
+  return `${soPin}\n${soPin}\n${userPin}\n${userPin}\n`;
 }
 
 /** The serial number of the token labelled `label` in `softhsm2-util --show-slots` output. */
@@ -39,13 +50,10 @@ export async function createSoftHsmToken(runDir: string): Promise<SoftHsmToken> 
   const userPin = randomBytes(12).toString('hex');
   const soPin = randomBytes(12).toString('hex');
   const env = { ...process.env, SOFTHSM2_CONF: confPath };
-  // softhsm2-util only takes PINs as arguments; the command line is never logged, and outputs are redacted.
-  const init = await runCommand(
-    'softhsm2-util',
-    ['--init-token', '--free', '--label', TOKEN_LABEL, '--pin', userPin, '--so-pin', soPin],
-    { env },
-  );
-  if (init.code !== 0) {
+  const { command, args } = initTokenCommand(TOKEN_LABEL);
+  const init = await runCommand(command, args, { env, input: pinTyping(soPin, userPin) });
+  const initialised = /The token has been initialized/.test(init.output);
+  if (init.code !== 0 || !initialised) {
     throw new TargetStartError(`softhsm2-util --init-token failed with code ${init.code}`, {
       'softhsm2-util output': redact(outputTail(init.output, 30), [userPin, soPin]),
     });

@@ -2,10 +2,10 @@ import { mkdirSync } from 'node:fs';
 import { connect } from 'node:net';
 import { join } from 'node:path';
 import { spawnWatched, type WatchedProcess } from '../../lifecycle';
-import { tailFile } from './log-tail';
+import { tailFile } from '../logs';
 import { findFreePortPair } from './free-port';
-import { delay, POLL_INTERVAL_MS } from './poll';
-import { TargetStartError } from './target-start-error';
+import { delay, POLL_INTERVAL_MS } from '../poll';
+import { TargetStartError } from '../target-start-error';
 
 export interface RunningSwtpm {
   readonly port: number;

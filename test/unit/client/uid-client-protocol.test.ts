@@ -1,4 +1,4 @@
-import { encodeLine, fromWire, parseReply, parseRequest, toWire } from '../../../harness/auth/uid-client-protocol';
+import { encodeLine, fromWire, parseReply, parseRequest, toWire } from '../../../harness/client/uid-client-protocol';
 
 describe('uid client line protocol', () => {
   it('carries bytes and bigints through JSON both ways', () => {

@@ -22,6 +22,27 @@ describe('expectation files', () => {
     expect(matchExpectation(files, 'pkcs11/psa-verify-hash/wildcard-one')).toBeUndefined();
   });
 
+  it('applies an entry with targets only on those kinds of target', () => {
+    const f = parseExpectationFile(
+      JSON.stringify({
+        product: 'p',
+        version: '1',
+        entries: [{ case: 'pkcs11/load/x', expect: 'fail', reason: 'r', evidence: 'e', targets: ['native'] }],
+      }),
+      's',
+    );
+    expect(matchExpectation([{ file: f, source: 's' }], 'pkcs11/load/x', 'native')).toBeDefined();
+    expect(matchExpectation([{ file: f, source: 's' }], 'pkcs11/load/x', 'containers')).toBeUndefined();
+    const bad = JSON.stringify({
+      product: 'p',
+      version: '1',
+      entries: [{ case: 'a', expect: 'fail', reason: 'r', evidence: 'e', targets: ['vm'] }],
+    });
+    expect(() => parseExpectationFile(bad, 'x.json')).toThrow(
+      'x.json: entry 0 (a) has targets ["vm"]; expected a non-empty list of native, containers, external',
+    );
+  });
+
   it('treats regex characters in ids literally', () => {
     const f = parseExpectationFile(
       JSON.stringify({

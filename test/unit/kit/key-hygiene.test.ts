@@ -1,4 +1,4 @@
-import { sweepLeftovers, type ClientAdmin, type KeyLister } from '../../../harness/auth/admin-target';
+import { sweepLeftovers, type ClientAdmin, type KeyLister } from '../../../harness/kit/key-hygiene';
 import type { KeyInfo } from '../../../harness/wire';
 
 /** An admin over a fake key store: app name -> key names; DeleteClient empties an app, as the service should. */

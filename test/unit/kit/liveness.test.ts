@@ -1,8 +1,8 @@
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { expectServiceAlive, serviceLogPath, serviceLogTail, tailForMessage } from '../../../harness/auth/liveness';
-import { echoedShape, expectRawStatus, phaseOneShape } from '../../../harness/auth/malformed-request';
+import { expectServiceAlive, logFileTail, tailForMessage } from '../../../harness/kit/liveness';
+import { echoedShape, expectRawStatus, phaseOneShape } from '../../../harness/kit/malformed-request';
 import type { RawResponse } from '../../../harness/wire';
 
 describe('service liveness and log tails', () => {
@@ -12,22 +12,20 @@ describe('service liveness and log tails', () => {
   });
   afterEach(() => rmSync(dir, { recursive: true, force: true }));
 
-  it('finds the log next to the socket', () => {
-    expect(serviceLogPath('/tmp/run/parsec.sock')).toBe('/tmp/run/parsec.log');
-  });
-
   it('keeps the last lines and withholds lines that mention a PIN', () => {
     const text = ['one', 'two', 'user_pin = "123456"', 'four', ''].join('\n');
     expect(tailForMessage(text, 3)).toBe('two\n<line withheld: it mentions a PIN>\nfour');
   });
 
-  it('says so when there is no log', () => {
-    expect(serviceLogTail(join(dir, 'parsec.sock'))).toMatch(/no service log at/);
+  it('says so when there is no log, or when the harness has none for the service', () => {
+    expect(logFileTail(join(dir, 'parsec.log'))).toMatch(/no service log at/);
+    expect(logFileTail(undefined)).toMatch(/no access to the log/);
   });
 
   it('fails with the log tail when nothing answers Ping', async () => {
     writeFileSync(join(dir, 'parsec.log'), 'line a\nthread panicked at the end\n');
-    await expect(expectServiceAlive(join(dir, 'parsec.sock'), 'a bad header')).rejects.toThrow(
+    const log = () => logFileTail(join(dir, 'parsec.log'));
+    await expect(expectServiceAlive(join(dir, 'parsec.sock'), 'a bad header', log)).rejects.toThrow(
       /did not answer Ping after a bad header[\s\S]*thread panicked at the end/,
     );
   });

@@ -1,4 +1,4 @@
-import { bodyWith, bodyWithout, MANGLED_BODY } from '../../../harness/auth/bodies';
+import { bodyWith, bodyWithout, MANGLED_BODY } from '../../../harness/kit/perturbed-bodies';
 import { decodeMessage, operationTypeName, encodeOperation, type OperationOf } from '../../../harness/wire';
 
 const op: OperationOf<'PsaGenerateKey'> = {

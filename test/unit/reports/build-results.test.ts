@@ -5,12 +5,21 @@ import type { CaseMeta } from '../../../harness/kit/case-meta';
 import type { RunContext } from '../../../harness/context';
 
 const context: RunContext = {
-  formatVersion: 1,
+  formatVersion: 2,
   runId: 'abc123',
   startedAt: '2026-11-29T00:00:00.000Z',
+  spec: { kind: 'native', parsec: { from: 'debian', suite: 'trixie' }, providers: [{ key: 'mbed' }] },
   socketPath: '/tmp/x.sock',
   auth: { kind: 'unix-peer' },
-  target: { kind: 'native', parsecVersion: '1.4.1', parsecBinary: '/p/parsec', parsecOrigin: 'debian:trixie', startupMs: 300 },
+  target: {
+    kind: 'native',
+    parsecVersion: '1.4.1',
+    parsecBinary: '/p/parsec',
+    parsecSource: 'debian:trixie',
+    backends: { mbedtls: '3.6.4-2' },
+    startupMs: 300,
+  },
+  authenticatorsBuiltIn: { direct: false, 'unix-peer-credentials': true, 'jwt-svid': false },
   providers: [
     { id: 1, key: 'mbed', uuid: 'u1', name: 'Mbed Crypto provider', vendor: 'Arm', version: '0.1.0' },
     { id: 0, key: 'core', uuid: 'u0', name: 'Core provider', vendor: '', version: '1.4.1' },
@@ -21,6 +30,7 @@ const context: RunContext = {
   capabilities: {},
   keysAtStart: [],
   metaDir: '/nonexistent',
+  outDir: '/nonexistent-out',
 };
 
 function assertion(ancestorTitles: string[], title: string, status: string, failureMessages: string[] = []) {
@@ -43,6 +53,10 @@ const metas = new Map<string, CaseMeta>([
     { id: 'mbed/ping/fixed', suite: 'ping', provider: 'mbed', opcode: 'Ping', title: 'fixed', expectedFailure: { reason: 'known', source: 'f' } },
   ],
   ['mbed/ping/lost', { id: 'mbed/ping/lost', suite: 'ping', provider: 'mbed', opcode: 'Ping', title: 'lost' }],
+  [
+    'core/ping/v1/in-a-variant',
+    { id: 'core/ping/v1/in-a-variant', suite: 'ping', variant: 'v1', provider: 'core', opcode: 'Ping', title: 'in a variant' },
+  ],
 ]);
 
 describe('buildResults', () => {
@@ -55,6 +69,7 @@ describe('buildResults', () => {
           assertion(['mbed', 'ping'], 'skips', 'pending'),
           assertion(['mbed', 'ping'], 'deviates', 'passed'),
           assertion(['mbed', 'ping'], 'fixed', 'failed'),
+          assertion(['core', 'ping', 'v1'], 'in a variant', 'passed'),
         ],
       },
       { testFilePath: '/root/suites/core/broken.test.ts', testResults: [], failureMessage: '\u001b[31mSyntaxError\u001b[0m: x', testExecError: { message: 'x' } },
@@ -82,8 +97,18 @@ describe('buildResults', () => {
     expect(byId.get('mbed/ping/lost')).toMatchObject({ status: 'failed' });
   });
 
+  it('gives a variant case its variant segment and field', () => {
+    expect(byId.get('core/ping/v1/in-a-variant')).toMatchObject({ status: 'passed', variant: 'v1', suite: 'ping' });
+  });
+
   it('records the target from the run context and the duration from Jest', () => {
-    expect(results.target).toMatchObject({ kind: 'native', parsecVersion: '1.4.1', parsecBinary: '/p/parsec' });
+    expect(results.target).toMatchObject({
+      kind: 'native',
+      parsecVersion: '1.4.1',
+      parsecBinary: '/p/parsec',
+      parsecSource: 'debian:trixie',
+      backends: { mbedtls: '3.6.4-2' },
+    });
     expect(results.target.providers.map((p) => p.id)).toEqual([1, 0]);
     expect(results.durationMs).toBe(2500);
   });

@@ -7,6 +7,7 @@ const context = {
   requestedProviders: ['mbed'],
   providers: [{ id: 1, key: 'mbed', uuid: '', name: 'Mbed', vendor: '', version: '0.1.0' }],
   opcodes: { 1: [2, 4] },
+  target: { kind: 'native' },
 } as unknown as RunContext;
 
 const executed = (opcode: string, status: CaseResult['status'] = 'passed'): CaseResult => ({
@@ -35,9 +36,13 @@ describe('coverageGaps', () => {
 });
 
 describe('staleExpectations', () => {
-  const file = (cases: string[]) => ({
+  const file = (cases: string[], targets?: string[]) => ({
     source: '/x/parsec-1.4.1.json',
-    file: { product: 'parsec', version: '1.4.1', entries: cases.map((c) => ({ case: c, expect: 'fail' as const, reason: 'r', evidence: 'e' })) },
+    file: {
+      product: 'parsec',
+      version: '1.4.1',
+      entries: cases.map((c) => ({ case: c, expect: 'fail' as const, reason: 'r', evidence: 'e', ...(targets ? { targets } : {}) })),
+    },
   });
   it('passes when every entry matches a declared case', () => {
     const r = staleExpectations(context, ['mbed/a/b', 'tpm/a/c'], [file(['mbed/a/b', '*/a/c'])]);
@@ -47,5 +52,9 @@ describe('staleExpectations', () => {
     const r = staleExpectations(context, ['mbed/a/b'], [file(['mbed/a/b', 'mbed/a/renamed-*'])]);
     expect(r.status).toBe('failed');
     expect(r.message).toBe('entries matching no case: mbed/a/renamed-* (parsec-1.4.1.json)');
+  });
+  it('does not judge an entry for another kind of target', () => {
+    expect(staleExpectations(context, ['mbed/a/b'], [file(['mbed/a/gone'], ['containers'])]).status).toBe('passed');
+    expect(staleExpectations(context, ['mbed/a/b'], [file(['mbed/a/gone'], ['native'])]).status).toBe('failed');
   });
 });

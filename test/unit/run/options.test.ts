@@ -1,5 +1,7 @@
 import { parseProviderList } from '../../../harness/model/providers';
-import { runOptionsFromEnv, runOptionsToEnv } from '../../../harness/run/options';
+import { ENV, runOptionsFromEnv, runOptionsToEnv, type RunOptions } from '../../../harness/run/options';
+import { specFromFlags, UsageError } from '../../../harness/run/run-spec';
+import { BASE_BUILD_FEATURES, describeParsecSource, parseParsecSource } from '../../../harness/targets';
 import { parseParsecSuite } from '../../../harness/setup';
 import { globToRegExp, selectSuites } from '../../../harness/run/suite-files';
 
@@ -20,13 +22,82 @@ describe('--parsec', () => {
     expect(parseParsecSuite('sid')).toBe('sid');
     expect(() => parseParsecSuite('bookworm')).toThrow("unknown Parsec suite 'bookworm'; expected one of: trixie, sid");
   });
+  it('takes a Debian suite, a source build with features, or an image', () => {
+    expect(parseParsecSource('sid')).toEqual({ from: 'debian', suite: 'sid' });
+    expect(parseParsecSource('image:me/parsec:rc1')).toEqual({ from: 'image', image: 'me/parsec:rc1' });
+    const build = parseParsecSource('build:trixie+direct-authenticator');
+    expect(build).toMatchObject({ from: 'build', suite: 'trixie' });
+    expect(build.from === 'build' && build.features).toEqual([...BASE_BUILD_FEATURES, 'direct-authenticator']);
+    expect(describeParsecSource(build)).toBe('build:trixie+direct-authenticator');
+  });
+  it('names what is wrong with a source', () => {
+    expect(() => parseParsecSource('bookworm')).toThrow(
+      /not a Parsec source; expected a Debian suite \(trixie = 1.4.1, sid = 1.5.0\)/,
+    );
+    expect(() => parseParsecSource('build:sid')).toThrow('Parsec can be built from the sources of trixie, not sid');
+    expect(() => parseParsecSource('build:trixie+fast-mode')).toThrow('unknown cargo feature(s) fast-mode');
+  });
 });
 
 describe('run options through the environment', () => {
-  it('round-trip, with all providers and no suite by default', () => {
-    const o = { providers: ['pkcs11', 'mbed'] as const, parsecSuite: 'sid' as const, outDir: '/tmp/r' };
+  it('round-trip the spec and the report folder', () => {
+    const o: RunOptions = {
+      spec: {
+        kind: 'containers',
+        parsec: { from: 'debian', suite: 'sid' },
+        providers: [{ key: 'pkcs11' }, { key: 'mbed' }],
+      },
+      outDir: '/tmp/r',
+    };
     expect(runOptionsFromEnv(runOptionsToEnv(o))).toEqual(o);
-    expect(runOptionsFromEnv({})).toEqual({ providers: ['mbed', 'pkcs11', 'tpm'], outDir: 'reports' });
+  });
+  it('default to the native target with every provider', () => {
+    const { spec, outDir } = runOptionsFromEnv({});
+    expect(outDir).toBe('reports');
+    expect(spec).toMatchObject({ kind: 'native', providers: [{ key: 'mbed' }, { key: 'pkcs11' }, { key: 'tpm' }] });
+  });
+  it('refuse a spec that is not JSON or not a spec, naming the field', () => {
+    expect(() => runOptionsFromEnv({ [ENV.spec]: '{' })).toThrow(`${ENV.spec} is not JSON`);
+    expect(() =>
+      runOptionsFromEnv({
+        [ENV.spec]: '{"kind":"native","parsec":{"from":"debian","suite":"trixie"},"providers":[{"key":"hsm"}]}',
+      }),
+    ).toThrow(`${ENV.spec}.providers[0].key: expected one of mbed, pkcs11, tpm, got "hsm"`);
+  });
+});
+
+describe('the run spec from the command line', () => {
+  it("builds a native spec with a TPM of the user's, its owner auth named by a variable", () => {
+    expect(
+      specFromFlags({ providers: 'tpm,mbed', tcti: 'device:/dev/tpmrm0', tpmOwnerAuthEnv: 'OWNER', parsec: 'trixie' }),
+    ).toEqual({
+      kind: 'native',
+      parsec: { from: 'debian', suite: 'trixie' },
+      providers: [{ key: 'tpm', tcti: 'device:/dev/tpmrm0', ownerAuthEnv: 'OWNER' }, { key: 'mbed' }],
+    });
+  });
+  it('builds a container spec and an external one', () => {
+    expect(specFromFlags({ target: 'containers', parsec: 'sid', providers: 'mbed' })).toEqual({
+      kind: 'containers',
+      parsec: { from: 'debian', suite: 'sid' },
+      providers: [{ key: 'mbed' }],
+    });
+    expect(specFromFlags({ socket: '/run/p.sock' })).toEqual({ kind: 'external', socket: '/run/p.sock' });
+  });
+  it.each([
+    [{ socket: '/s', parsec: 'sid' }, '--socket cannot be combined with --parsec'],
+    [{ target: 'containers', tcti: 'device:/dev/tpm0' }, '--tcti (a TPM of yours) runs with the native target'],
+    [{ tcti: 'device:/dev/tpm0', providers: 'mbed' }, '--tcti names a TPM, but --providers mbed has no tpm'],
+    [{ parsec: 'sid', parsecBin: '/x' }, '--parsec and --parsec-bin both name the Parsec to test'],
+    [{ parsec: 'image:x' }, 'an image runs with --target containers'],
+    [{ target: 'vm' }, '--target vm is not a target kind'],
+    [{ tpmOwnerAuthEnv: 'X' }, '--tpm-owner-auth-env goes with --tcti'],
+    [{ baseImage: 'debian:sid' }, '--base-image goes with --target containers'],
+    [{ targetSpec: '/nonexistent/spec.json' }, '--target-spec /nonexistent/spec.json cannot be read'],
+    [{ targetSpec: '/x.json', socket: '/s' }, '--target-spec cannot be combined with --socket'],
+  ])('%j is a usage error: %s', (flags, message) => {
+    expect(() => specFromFlags(flags)).toThrow(UsageError);
+    expect(() => specFromFlags(flags)).toThrow(message);
   });
 });
 

@@ -1,4 +1,4 @@
-import { renderParsecConfig, type ParsecConfigSpec } from '../../../harness/targets/native';
+import { renderParsecConfig, renderProbeConfig, type ParsecConfigSpec } from '../../../harness/targets';
 
 const PIN = 'c0ffee0123456789abcdef00';
 
@@ -86,5 +86,32 @@ describe('renderParsecConfig', () => {
     expect(() => renderParsecConfig({ ...base, providers: [{ type: 'mbed' }, { type: 'mbed' }] })).toThrow(
       "provider 'mbed' is listed twice",
     );
+  });
+
+  test('extra settings override an entry in place and add the others', () => {
+    const text = renderParsecConfig({
+      ...base,
+      extra: { core_settings: { log_level: 'debug', body_len_limit: 1024 }, listener: { timeout: 500 } },
+    });
+    expect(text).toContain(
+      '[core_settings]\nallow_root = true\nidle_listener_sleep_duration = 1\nlog_level = "debug"\nlog_error_details = true\nbody_len_limit = 1024\n',
+    );
+    expect(text).toContain('[listener]\nlistener_type = "DomainSocket"\ntimeout = 500\n');
+  });
+
+  test("a PKCS#11 provider of a module of the user's: slot instead of serial, and no user_pin line when there is no PIN", () => {
+    const text = renderParsecConfig({
+      ...base,
+      providers: [{ type: 'pkcs11', libraryPath: '/opt/vendor.so', slotNumber: 3 }],
+    });
+    expect(text).toContain('library_path = "/opt/vendor.so"\nslot_number = 3\n');
+    expect(text).not.toContain('user_pin');
+    expect(text).not.toContain('serial_number');
+  });
+
+  test('a probe config has the authenticator and no provider', () => {
+    const text = renderProbeConfig({ ...base, authenticator: 'JwtSvid' });
+    expect(text).toContain('auth_type = "JwtSvid"');
+    expect(text).not.toContain('[[provider]]');
   });
 });

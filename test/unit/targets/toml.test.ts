@@ -1,4 +1,4 @@
-import { tomlEntry, tomlString } from '../../../harness/targets/native';
+import { tomlEntry, tomlString } from '../../../harness/targets';
 
 describe('tomlString', () => {
   test.each([

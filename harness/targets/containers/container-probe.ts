@@ -1,0 +1,48 @@
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { runOneShot } from '../../setup';
+import {
+  PROBED_AUTHENTICATORS,
+  probeAnswer,
+  probeConfig,
+  type AuthenticatorsBuiltIn,
+  type ProbedAuthenticator,
+} from '../probe';
+import type { ContainersSpec } from '../spec';
+import { ensureTargetImages } from './container-images';
+import { sessionLabels } from './container-session';
+
+const IN_PROBE = '/run/parsec-probe';
+
+/** Asks the Parsec of a container spec which authenticators it has: one short container, one start per question. */
+export async function probeContainerAuthenticators(
+  spec: ContainersSpec,
+  log: (line: string) => void,
+): Promise<AuthenticatorsBuiltIn> {
+  const images = await ensureTargetImages(spec, log);
+  const dir = mkdtempSync(join(tmpdir(), 'parsec-conformance-probe-'));
+  const names = Object.keys(PROBED_AUTHENTICATORS) as ProbedAuthenticator[];
+  try {
+    for (const name of names) writeFileSync(join(dir, `${name}.toml`), probeConfig(name, IN_PROBE, true));
+    // Each start exits at once; markers split the output per authenticator.
+    const script = names.map((n) => `echo "== ${n}"; parsec -c ${IN_PROBE}/${n}.toml 2>&1`).join('; ');
+    const { output } = await runOneShot(
+      images.parsec,
+      ['/bin/sh', '-c', `${script}; echo "== end"`],
+      [`${dir}:${IN_PROBE}`],
+      {
+        ...sessionLabels(),
+        'org.parsec-conformance.role': 'probe',
+      },
+    );
+    const found: Partial<Record<ProbedAuthenticator, boolean | undefined>> = {};
+    for (const name of names) {
+      const section = output.split(`== ${name}\n`)[1]?.split('\n== ')[0] ?? '';
+      found[name] = probeAnswer(section);
+    }
+    return found as AuthenticatorsBuiltIn;
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+}

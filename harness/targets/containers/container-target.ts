@@ -1,0 +1,310 @@
+import { randomBytes } from 'node:crypto';
+import { createWriteStream, mkdirSync, rmSync, writeFileSync, type WriteStream } from 'node:fs';
+import { join } from 'node:path';
+import type { Readable } from 'node:stream';
+import { GenericContainer, Wait, type StartedTestContainer } from 'testcontainers';
+import { createRunDir, registerCleanup, sweepStaleRunDirs } from '../../lifecycle';
+import { renderParsecConfig } from '../config/parsec-config';
+import { authenticatorOf, harnessBackendsOf, serviceConfig, type HarnessToken } from '../config/service-config';
+import { keepLogs, redact, tailFile, tailLines, type TargetLog } from '../logs';
+import { serialFromShowSlots, TOKEN_LABEL } from '../native/softhsm-token';
+import { parsecVersionOf } from '../parsec-version';
+import { waitForPing } from '../readiness';
+import { describeParsecSource, type ContainersSpec } from '../spec';
+import type { StartOptions } from '../start-options';
+import type { ClientAuth, StartedTarget, StopOptions, TargetVersions } from '../started-target';
+import { TargetStartError } from '../target-start-error';
+import { componentVersions, DPKG_QUERY_FORMAT, parseDpkgQuery, VERSION_PACKAGES } from '../versions';
+import { ensureTargetImages, type TargetImages } from './container-images';
+import { removeEphemeralImages, sessionLabels, sweepStaleContainers, TARGET_LABEL } from './container-session';
+import { configureTestcontainers } from './testcontainers-env';
+
+/** Where the shared folders appear inside the containers. */
+const IN_PARSEC = '/run/parsec-conformance';
+const IN_P11 = '/run/p11';
+const IN_SECRETS = '/run/token-secrets';
+/** The TCTI of the swtpm container, seen from the Parsec container that shares its network namespace. */
+const SWTPM_TCTI = 'swtpm:host=127.0.0.1,port=2321';
+const P11_CLIENT = '/usr/local/lib/p11-kit-client.so';
+
+const LOG_TAIL_LINES = 30;
+const KEPT_LOG_LINES = 500;
+const STOP_TIMEOUT_MS = 3000;
+
+interface Parts {
+  readonly runDir: string;
+  readonly id: string;
+  readonly secrets: string[];
+  readonly containers: { name: string; container: StartedTestContainer }[];
+  readonly logFiles: { name: string; path: string; stream: WriteStream }[];
+  unregister?: () => void;
+}
+
+function logsOf(parts: Parts): TargetLog[] {
+  return parts.logFiles.map((l) => ({ name: l.name, path: l.path }));
+}
+
+/** A log consumer that copies the container's output into a file of the run dir, as it comes. */
+function logInto(parts: Parts, name: string): (stream: Readable) => void {
+  const path = join(parts.runDir, 'logs', `${name}.log`);
+  const out = createWriteStream(path, { flags: 'a', mode: 0o600 });
+  parts.logFiles.push({ name, path, stream: out });
+  return (stream) => stream.pipe(out);
+}
+
+async function stopAll(parts: Parts): Promise<void> {
+  // Parsec first: the backends it talks to go after it, so its last log lines are about its own shutdown.
+  for (const { container } of [...parts.containers].reverse()) {
+    try {
+      await container.stop({ timeout: STOP_TIMEOUT_MS, remove: true, removeVolumes: true });
+    } catch {
+      // Already gone; the session cleanup removes whatever is left by label.
+    }
+  }
+  parts.containers.length = 0;
+  await Promise.all(parts.logFiles.map((l) => new Promise<void>((resolve) => l.stream.end(resolve))));
+}
+
+function teardownFiles(parts: Parts): void {
+  rmSync(parts.runDir, { recursive: true, force: true });
+  parts.unregister?.();
+}
+
+/** Parsec, SoftHSM2 and swtpm, each in its own container, reached by tests only through Unix sockets. */
+export class ContainerTarget implements StartedTarget {
+  readonly kind = 'containers';
+  private stopping: Promise<void> | undefined;
+  private logAfterStop: string | undefined;
+
+  constructor(
+    readonly spec: ContainersSpec,
+    readonly auth: ClientAuth,
+    readonly versions: TargetVersions,
+    readonly startupMs: number,
+    readonly images: TargetImages,
+    private readonly parts: Parts,
+  ) {}
+
+  get providers() {
+    return this.spec.providers.map((p) => p.key);
+  }
+
+  get socketPath(): string {
+    return join(this.parts.runDir, 'parsec', 'parsec.sock');
+  }
+
+  /** Container ids by role (parsec, softhsm2, swtpm), e.g. for fault injection. */
+  get containerIds(): Readonly<Record<string, string>> {
+    return Object.fromEntries(this.parts.containers.map((c) => [c.name, c.container.getId()]));
+  }
+
+  logs(): TargetLog[] {
+    return logsOf(this.parts);
+  }
+
+  logTail(lines = LOG_TAIL_LINES): string {
+    if (this.logAfterStop !== undefined) return tailLines(this.logAfterStop, lines);
+    return tailFile(join(this.parts.runDir, 'logs', 'parsec.log'), lines, this.parts.secrets);
+  }
+
+  stop(opts: StopOptions = {}): Promise<void> {
+    this.stopping ??= (async () => {
+      await stopAll(this.parts);
+      this.logAfterStop = tailFile(join(this.parts.runDir, 'logs', 'parsec.log'), KEPT_LOG_LINES, this.parts.secrets);
+      if (opts.keepLogsIn !== undefined)
+        keepLogs(this.logs(), opts.keepLogsIn, opts.logPrefix ?? '', this.parts.secrets);
+      teardownFiles(this.parts);
+      await removeEphemeralImages(this.images.ephemeral);
+    })();
+    return this.stopping;
+  }
+
+  [Symbol.asyncDispose](): Promise<void> {
+    return this.stop();
+  }
+}
+
+function labels(parts: Parts, role: string): Record<string, string> {
+  return { ...sessionLabels(), [TARGET_LABEL]: parts.id, 'org.parsec-conformance.role': role };
+}
+
+async function startToken(parts: Parts, image: string): Promise<HarnessToken> {
+  const token = {
+    userPin: randomBytes(12).toString('hex'),
+    soPin: randomBytes(12).toString('hex'),
+  };
+  parts.secrets.push(token.userPin, token.soPin);
+  const secrets = join(parts.runDir, 'token-secrets');
+  mkdirSync(secrets, { mode: 0o700 });
+  // Read once by the container's entrypoint, removed as soon as the token is up.
+  writeFileSync(join(secrets, 'pins'), `${token.soPin}\n${token.userPin}\n`, { mode: 0o600 });
+  try {
+    const container = await new GenericContainer(image)
+      .withNetworkMode('none')
+      .withEnvironment({ TOKEN_LABEL })
+      .withBindMounts([
+        { source: join(parts.runDir, 'p11'), target: IN_P11 },
+        { source: secrets, target: IN_SECRETS, mode: 'ro' },
+      ])
+      .withLabels(labels(parts, 'softhsm2'))
+      .withLogConsumer(logInto(parts, 'softhsm2'))
+      .withWaitStrategy(Wait.forLogMessage(/P11_KIT_SERVER_ADDRESS=/))
+      .withStartupTimeout(30_000)
+      .start();
+    parts.containers.push({ name: 'softhsm2', container });
+    const slots = await container.exec(['softhsm2-util', '--show-slots']);
+    const serialNumber = serialFromShowSlots(slots.output, TOKEN_LABEL);
+    if (serialNumber === undefined) {
+      throw new TargetStartError(`the SoftHSM2 container lists no token labelled ${TOKEN_LABEL}`, {
+        'softhsm2-util --show-slots': slots.output,
+      });
+    }
+    return { ...token, serialNumber };
+  } finally {
+    rmSync(secrets, { recursive: true, force: true });
+  }
+}
+
+async function startSwtpm(parts: Parts, image: string): Promise<StartedTestContainer> {
+  const container = await new GenericContainer(image)
+    .withNetworkMode('none')
+    .withLabels(labels(parts, 'swtpm'))
+    .withLogConsumer(logInto(parts, 'swtpm'))
+    .withWaitStrategy(Wait.forLogMessage(/swtpm ready/))
+    .withStartupTimeout(30_000)
+    .start();
+  parts.containers.push({ name: 'swtpm', container });
+  return container;
+}
+
+async function versionsIn(container: StartedTestContainer, extra: string[] = []): Promise<Record<string, string>> {
+  try {
+    const r = await container.exec(['dpkg-query', '-W', '-f', DPKG_QUERY_FORMAT, ...VERSION_PACKAGES, ...extra]);
+    return parseDpkgQuery(r.output);
+  } catch {
+    return {};
+  }
+}
+
+async function bringUp(
+  spec: ContainersSpec,
+  images: TargetImages,
+  parts: Parts,
+  log: (l: string) => void,
+  readyMs: number,
+) {
+  const needs = harnessBackendsOf(spec);
+  mkdirSync(join(parts.runDir, 'parsec'), { mode: 0o755 });
+  mkdirSync(join(parts.runDir, 'p11'), { mode: 0o700 });
+  mkdirSync(join(parts.runDir, 'logs'), { mode: 0o700 });
+
+  const [token, swtpm] = await Promise.all([
+    needs.token && images.softhsm2 ? startToken(parts, images.softhsm2) : undefined,
+    needs.swtpm && images.swtpm ? startSwtpm(parts, images.swtpm) : undefined,
+  ]);
+  if (token) log(`SoftHSM2 token ${token.serialNumber} served over p11-kit from its container`);
+  if (swtpm) log('swtpm up in its container');
+
+  const config = serviceConfig(
+    spec,
+    {
+      ...(token ? { token, harnessModule: P11_CLIENT } : {}),
+      ...(swtpm ? { swtpmTcti: SWTPM_TCTI } : {}),
+    },
+    { allowRoot: true, socketPath: `${IN_PARSEC}/parsec.sock`, sqliteDbPath: `${IN_PARSEC}/kim-mappings.sqlite3` },
+  );
+  parts.secrets.push(...config.secrets);
+  writeFileSync(join(parts.runDir, 'parsec', 'config.toml'), renderParsecConfig(config.value), { mode: 0o600 });
+
+  let parsec = new GenericContainer(images.parsec)
+    .withEntrypoint(['parsec'])
+    .withCommand(['-c', `${IN_PARSEC}/config.toml`])
+    .withBindMounts([
+      { source: join(parts.runDir, 'parsec'), target: IN_PARSEC },
+      ...(token ? [{ source: join(parts.runDir, 'p11'), target: IN_P11 }] : []),
+    ])
+    .withLabels(labels(parts, 'parsec'))
+    .withLogConsumer(logInto(parts, 'parsec'))
+    .withWaitStrategy(Wait.forLogMessage(/Parsec is ready/))
+    .withStartupTimeout(readyMs);
+  // With the harness's swtpm, Parsec joins its network namespace: loopback only, where the TPM listens.
+  parsec = parsec.withNetworkMode(swtpm ? `container:${swtpm.getId()}` : 'none');
+  if (token) parsec = parsec.withEnvironment({ P11_KIT_SERVER_ADDRESS: `unix:path=${IN_P11}/p11.sock` });
+  const started = await parsec.start();
+  parts.containers.push({ name: 'parsec', container: started });
+
+  const socketPath = join(parts.runDir, 'parsec', 'parsec.sock');
+  const ready = await waitForPing(socketPath, { timeoutMs: readyMs });
+  if (!ready.ok) throw new TargetStartError(ready.reason);
+}
+
+/**
+ * Starts the three containers a spec needs (the token and the TPM first, then Parsec against them) from images built
+ * once per content, ready once Parsec logs that it is and answers Ping through its socket. On any failure every
+ * container is removed and a TargetStartError thrown that carries each container's log.
+ */
+export async function startContainerTarget(spec: ContainersSpec, o: StartOptions = {}): Promise<ContainerTarget> {
+  const started = Date.now();
+  const log = o.log ?? (() => undefined);
+  configureTestcontainers();
+  const images = await ensureTargetImages(spec, log);
+  await sweepStaleContainers(log);
+  sweepStaleRunDirs({ log });
+  const runDir = createRunDir();
+  const parts: Parts = { runDir, id: runDir.split('-').pop() ?? '', secrets: [], containers: [], logFiles: [] };
+  parts.unregister = registerCleanup(() => rmSync(runDir, { recursive: true, force: true }));
+  const readyMs = o.readyTimeoutMs ?? 30_000;
+  try {
+    await bringUp(spec, images, parts, log, readyMs);
+  } catch (err) {
+    await stopAll(parts);
+    const logs = Object.fromEntries(
+      logsOf(parts).map((l) => [`${l.name} container log`, tailFile(l.path, LOG_TAIL_LINES, parts.secrets)]),
+    );
+    teardownFiles(parts);
+    await removeEphemeralImages(images.ephemeral);
+    const reason = redact(err instanceof TargetStartError ? err.reason : (err as Error).message, parts.secrets);
+    throw new TargetStartError(err instanceof TargetStartError ? reason : `container target start failed: ${reason}`, {
+      ...logs,
+      ...(err instanceof TargetStartError ? err.logs : {}),
+    });
+  }
+  const startupMs = Date.now() - started;
+  const socketPath = join(runDir, 'parsec', 'parsec.sock');
+  const byRole = Object.fromEntries(parts.containers.map((c) => [c.name, c.container]));
+  const versions: TargetVersions = {
+    parsec: {
+      version: await parsecVersionOf(socketPath),
+      source: describeParsecSource(spec.parsec),
+      image: images.parsec,
+      ...(spec.parsec.from === 'build' ? { features: spec.parsec.features } : {}),
+    },
+    backends: await containerBackendVersions(byRole),
+  };
+  const parsecPackage = (await versionsIn(byRole.parsec as StartedTestContainer, ['parsec-service']))['parsec-service'];
+  log(
+    `Parsec ${versions.parsec.version} (${versions.parsec.source}) answered Ping after ${startupMs} ms in containers`,
+  );
+  return new ContainerTarget(
+    spec,
+    authenticatorOf(spec.authenticator).client,
+    parsecPackage ? { ...versions, parsec: { ...versions.parsec, packageVersion: parsecPackage } } : versions,
+    startupMs,
+    images,
+    parts,
+  );
+}
+
+/** Each component's version as the container that runs it has it installed. */
+async function containerBackendVersions(byRole: Record<string, StartedTestContainer>): Promise<Record<string, string>> {
+  const inParsec = byRole.parsec ? await versionsIn(byRole.parsec) : {};
+  const inToken = byRole.softhsm2 ? await versionsIn(byRole.softhsm2) : {};
+  const inTpm = byRole.swtpm ? await versionsIn(byRole.swtpm) : {};
+  const pick = (from: Record<string, string>, components: string[]) =>
+    Object.fromEntries(Object.entries(componentVersions(from)).filter(([c]) => components.includes(c)));
+  return {
+    ...pick(inParsec, byRole.swtpm ? ['tpm2-tss', 'tcti-swtpm', 'mbedtls'] : ['mbedtls']),
+    ...(byRole.softhsm2 ? { ...pick(inToken, ['softhsm2']), ...pick(inParsec, ['p11-kit']) } : {}),
+    ...pick(inTpm, ['swtpm', 'libtpms']),
+  };
+}
