@@ -1,4 +1,4 @@
-import { constants, createHash, publicDecrypt, sign, verify, type KeyObject } from 'node:crypto';
+import { constants, createHash, privateEncrypt, publicDecrypt, sign, verify, type KeyObject } from 'node:crypto';
 import type { CurveSpec } from './curves';
 import { octets, oid, seq, tlv } from './der';
 import { OracleError } from './oracle-error';
@@ -209,4 +209,40 @@ export function clearTopSetBit(bytes: Uint8Array): Buffer {
   if (at < 0) throw new Error('clearTopSetBit: all bytes are zero, there is no set bit to clear');
   out[at] = out[at]! & ~(0x80 >> (Math.clz32(out[at]!) - 24));
   return out;
+}
+
+/** The RSA public-key operation on a signature, s^e mod n, as bytes of the modulus' length (RFC 8017 RSAVP1). */
+export function rsaPublicRaw(publicKey: KeyObject, signature: Uint8Array): Buffer {
+  return publicDecrypt({ key: publicKey, padding: constants.RSA_NO_PADDING }, signature);
+}
+
+/** The RSA private-key operation, m^d mod n (RSASP1): a "signature" whose encoded message is exactly `em`. */
+export function rsaPrivateRaw(privateKey: KeyObject, em: Uint8Array): Buffer {
+  return privateEncrypt({ key: privateKey, padding: constants.RSA_NO_PADDING }, em);
+}
+
+/**
+ * A PSS signature of `message` with one bit flipped (at byte `index`) whose encoded message, as a verifier decodes
+ * it, does not end in the PSS trailer 0xBC. A flipped signature decodes to a random encoded message; in 1 of 256
+ * the trailer still matches and verifiers take another path (the leading-bits check), so the salt is drawn anew
+ * until the plain case holds: the check then is the same in every run.
+ */
+export function flippedPssSignature(
+  privateKey: KeyObject,
+  publicKey: KeyObject,
+  hash: Hash,
+  message: Uint8Array,
+  index: number,
+): Buffer {
+  for (let attempt = 0; attempt < 64; attempt += 1) {
+    const flipped = flipBit(oracleRsaSign(privateKey, 'pss', hash, message), index, 1);
+    let em: Buffer;
+    try {
+      em = rsaPublicRaw(publicKey, flipped);
+    } catch {
+      continue; // the flipped value is not below the modulus
+    }
+    if (em[em.length - 1] !== 0xbc) return flipped;
+  }
+  throw new OracleError('no flipped PSS signature without the 0xBC trailer in 64 draws');
 }

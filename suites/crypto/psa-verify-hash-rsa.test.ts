@@ -1,3 +1,4 @@
+import type { KeyObject } from 'node:crypto';
 import { rsaSigningKey, SIGN_HASHES } from '../../harness/capabilities';
 import { defineSuite, expectStatus } from '../../harness/kit';
 import { oracleRsaKeyPair } from '../../harness/oracle/keys';
@@ -6,7 +7,9 @@ import {
   digestOf,
   clearTopSetBit,
   flipBit,
+  flippedPssSignature,
   oracleRsaSign,
+  rsaPrivateRaw,
   type RsaScheme,
 } from '../../harness/oracle/signatures';
 import type { KeyAttributes } from '../../harness/wire';
@@ -25,6 +28,16 @@ const SCHEMES: readonly { scheme: RsaScheme; label: string }[] = [
   { scheme: 'pss', label: 'PSS' },
 ];
 const PKCS1_SHA256 = rsaAlg('pkcs1v15', 'Sha256');
+
+/** An encoded message 0x80 00 … 00 BC, below the modulus: trailer right, leftmost bit (beyond emBits) set. */
+function leftmostBitSet(publicKey: KeyObject): Buffer {
+  const modulus = Buffer.from(publicKey.export({ format: 'jwk' }).n as string, 'base64url');
+  const em = Buffer.alloc(modulus.length);
+  em[0] = 0x80;
+  em[em.length - 1] = 0xbc;
+  if (Buffer.compare(em, modulus) >= 0) throw new Error("the oracle key's modulus is below 0x80…BC; draw another key");
+  return em;
+}
 
 defineSuite(
   {
@@ -112,7 +125,7 @@ defineSuite(
       c.case('RSA 2048 PSS SHA-256 signature with one bit flipped', async ({ client, keys }) => {
         const alg = rsaAlg('pss', 'Sha256');
         const attrs = publicAttrs(alg);
-        const sig = flipBit(oracleRsaSign(pair.privateKey, 'pss', 'Sha256', MESSAGE), 128, 1);
+        const sig = flippedPssSignature(pair.privateKey, pair.publicKey, 'Sha256', MESSAGE, 128);
         const verify = (name: string): Promise<void> => client.verifyHash(provider.id, name, alg, digest, sig);
         if (!provider.can('Import', attrs)) {
           await expectUnsupported(() => keys.import(provider.id, attrs, pair.pkcs1Public, 'unsupported'), verify);
@@ -123,6 +136,28 @@ defineSuite(
           'PsaErrorInvalidSignature',
         );
       });
+
+      // RFC 8017 9.1.2 step 6: an encoded message whose leftmost bits are not zero is "inconsistent": the
+      // signature is invalid, like any other that does not verify (PSA: INVALID_SIGNATURE). Crafted with the
+      // oracle's private key so that the encoded message ends in 0xBC and only its leftmost bit is wrong.
+      c.case(
+        'RSA 2048 PSS SHA-256 signature whose encoded message ends in 0xBC but has its leftmost bit set',
+        async ({ client, keys }) => {
+          const alg = rsaAlg('pss', 'Sha256');
+          const attrs = publicAttrs(alg);
+          const sig = rsaPrivateRaw(pair.privateKey, leftmostBitSet(pair.publicKey));
+          expect(() => checkRsaSignature(pair.publicKey, 'pss', 'Sha256', MESSAGE, sig)).toThrow();
+          const verify = (name: string): Promise<void> => client.verifyHash(provider.id, name, alg, digest, sig);
+          if (!provider.can('Import', attrs)) {
+            await expectUnsupported(() => keys.import(provider.id, attrs, pair.pkcs1Public, 'unsupported'), verify);
+            return;
+          }
+          await expectStatus(
+            verify(await keys.import(provider.id, attrs, pair.pkcs1Public, 'pss-top-bit')),
+            'PsaErrorInvalidSignature',
+          );
+        },
+      );
 
       // ---------------------------------------------------------------------------- refused requests
       c.case('verify with a key name that does not exist', async ({ client, keys }) => {

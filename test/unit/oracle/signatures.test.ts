@@ -16,6 +16,9 @@ import {
   oracleRsaSign,
   recoverPkcs1v15,
   splitRs,
+  flippedPssSignature,
+  rsaPrivateRaw,
+  rsaPublicRaw,
 } from '../../../harness/oracle/signatures';
 import { constants, privateEncrypt } from 'node:crypto';
 
@@ -114,5 +117,23 @@ describe('clearTopSetBit', () => {
   });
   it('refuses an all-zero input rather than returning it unchanged', () => {
     expect(() => clearTopSetBit(Buffer.alloc(4))).toThrow('no set bit');
+  });
+});
+
+describe('raw RSA and the flipped PSS signature', () => {
+  const pair = oracleRsaKeyPair(2048);
+  it('the private and public raw operations invert each other', () => {
+    const em = Buffer.alloc(256, 0);
+    em[0] = 0x12;
+    em[255] = 0xbc;
+    expect(rsaPublicRaw(pair.publicKey, rsaPrivateRaw(pair.privateKey, em))).toEqual(em);
+  });
+  it('draws flipped PSS signatures whose encoded message never ends in 0xBC, and the oracle refuses them', () => {
+    for (let i = 0; i < 20; i += 1) {
+      const sig = flippedPssSignature(pair.privateKey, pair.publicKey, 'Sha256', MESSAGE, 128);
+      const em = rsaPublicRaw(pair.publicKey, sig);
+      expect(em[em.length - 1]).not.toBe(0xbc);
+      expect(() => checkRsaSignature(pair.publicKey, 'pss', 'Sha256', MESSAGE, sig)).toThrow(OracleError);
+    }
   });
 });
