@@ -20,7 +20,7 @@ cd /src
 # Debian's psa-crypto-sys links the system's Mbed Crypto and needs the multiarch triplet; the crate denies lints
 # that newer rustc versions report, which must not fail a build of released code.
 DEB_HOST_MULTIARCH=$(dpkg-architecture -qDEB_HOST_MULTIARCH 2>/dev/null || gcc -dumpmachine) \
-RUSTFLAGS="--cap-lints warn" \
+RUSTFLAGS="--cap-lints warn" CARGO_TERM_COLOR=never \
   cargo build --release --offline --no-default-features --features "$features"
 cp target/release/parsec /out/parsec
 printf 'crate=%s\nfeatures=%s\nrustc=%s\n' "$(basename "$crate")" "$features" "$(rustc --version)" > /out/build-info

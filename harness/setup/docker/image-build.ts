@@ -156,7 +156,8 @@ export async function ensureImage(recipe: ImageRecipe, log: (line: string) => vo
     );
     await followStream(stream, (event) => {
       for (const line of (event.stream ?? event.status ?? '').split('\n')) {
-        const text = line.trim();
+        // eslint-disable-next-line no-control-regex
+        const text = line.replace(/\u001b\[[0-9;]*[A-Za-z]/g, '').trim();
         if (!text) continue;
         recent.push(text);
         if (recent.length > 40) recent.shift();
