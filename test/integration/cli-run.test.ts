@@ -1,38 +1,8 @@
-import { spawn } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
+import { join } from 'node:path';
 import { processesUsing } from './processes';
-
-const ROOT = resolve(__dirname, '..', '..');
-const CLI = join(ROOT, 'bin', 'parsec-conformance.cjs');
-
-interface CliRun {
-  code: number | null;
-  signal: NodeJS.Signals | null;
-  stdout: string;
-  stderr: string;
-}
-
-/** Runs the real CLI as a user would; `onStderr` may act on progress lines (e.g. send Ctrl-C). */
-function runCli(args: string[], onStderr?: (text: string, pid: number) => void): Promise<CliRun> {
-  return new Promise((resolvePromise, reject) => {
-    const child = spawn(process.execPath, [CLI, ...args], {
-      cwd: ROOT,
-      detached: true,
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
-    child.stderr.on('data', (d: Buffer) => {
-      stderr += d.toString();
-      onStderr?.(stderr, child.pid as number);
-    });
-    child.on('error', reject);
-    child.on('close', (code, signal) => resolvePromise({ code, signal, stdout, stderr }));
-  });
-}
+import { runCli } from './run-cli';
 
 function workDirOf(stderr: string): string {
   const dir = /(\/[^\s]*parsec-conformance-\d+-[A-Za-z0-9]+)/.exec(stderr)?.[1];
@@ -85,11 +55,13 @@ describe('parsec-conformance run (real Parsec 1.4.1 with Mbed Crypto, PKCS#11 an
 
   test('Ctrl-C during a run stops Parsec and swtpm and removes the run directory', async () => {
     let interrupted = false;
-    const run = await runCli(['run', '--parsec', 'trixie', '--out', out], (stderr, pid) => {
-      if (!interrupted && /Parsec [\d.]+ \([^)]*\) ready in \d+ ms/.test(stderr)) {
-        interrupted = true;
-        process.kill(-pid, 'SIGINT'); // the whole foreground group, as a terminal's Ctrl-C does
-      }
+    const run = await runCli(['run', '--parsec', 'trixie', '--out', out], {
+      onStderr: (stderr, pid) => {
+        if (!interrupted && /Parsec [\d.]+ \([^)]*\) ready in \d+ ms/.test(stderr)) {
+          interrupted = true;
+          process.kill(-pid, 'SIGINT'); // the whole foreground group, as a terminal's Ctrl-C does
+        }
+      },
     });
     expect(interrupted).toBe(true);
     expect(run.code === 130 || run.signal === 'SIGINT').toBe(true);

@@ -1,8 +1,8 @@
-import { spawn } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
+import { join } from 'node:path';
 import { startTarget, type StartedTarget } from '../../harness/targets';
+import { resultsOf, runCli } from './run-cli';
 import { startTamperingProxy, type Tamper } from './tampering-proxy.test-double';
 
 /**
@@ -10,7 +10,6 @@ import { startTamperingProxy, type Tamper } from './tampering-proxy.test-double'
  * back: a transparent proxy must leave the suites green (the control), and each kind of wrong answer must turn
  * exactly the cases that depend on it red.
  */
-const ROOT = resolve(__dirname, '..', '..');
 const SUITES = [
   'core/ping',
   'crypto/psa-sign-hash-rsa',
@@ -24,37 +23,13 @@ interface Case {
   status: string;
 }
 
-function runAgainst(socket: string, out: string): Promise<{ code: number | null; cases: Case[]; stderr: string }> {
-  return new Promise((done, reject) => {
-    const child = spawn(
-      process.execPath,
-      [
-        join(ROOT, 'bin', 'parsec-conformance.cjs'),
-        'run',
-        '--socket',
-        socket,
-        '--providers',
-        'mbed',
-        '--suite',
-        ...SUITES,
-        '--out',
-        out,
-      ],
-      { cwd: ROOT, stdio: ['ignore', 'ignore', 'pipe'] },
-    );
-    let stderr = '';
-    child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
-    child.on('error', reject);
-    child.on('close', (code) => {
-      let cases: Case[] = [];
-      try {
-        cases = JSON.parse(readFileSync(join(out, 'results.json'), 'utf8')).cases;
-      } catch {
-        // no report: the assertions below say so with the stderr
-      }
-      done({ code, cases, stderr });
-    });
-  });
+async function runAgainst(
+  socket: string,
+  out: string,
+): Promise<{ code: number | null; cases: Case[]; stderr: string }> {
+  const run = await runCli(['run', '--socket', socket, '--providers', 'mbed', '--suite', ...SUITES, '--out', out]);
+  // No report: the assertions below say so with the stderr.
+  return { code: run.code, cases: resultsOf(out)?.cases ?? [], stderr: run.stderr };
 }
 
 const flipLast = (body: Buffer): Buffer => {
