@@ -61,6 +61,11 @@ function patternToRegExp(pattern: string): RegExp {
   return new RegExp(`^${escaped}$`);
 }
 
+/** Whether an entry's case pattern (an id, `*` matching anything) names this case id. */
+export function entryMatches(entry: Pick<ExpectationEntry, 'case'>, id: string): boolean {
+  return patternToRegExp(entry.case).test(id);
+}
+
 /** Whether an entry holds on a target of this kind (an entry without targets holds on every kind). */
 export function appliesTo(entry: ExpectationEntry, targetKind: string | undefined): boolean {
   return entry.targets === undefined || targetKind === undefined || entry.targets.includes(targetKind);
@@ -73,7 +78,7 @@ export function matchExpectation(
 ): { reason: string; source: string } | undefined {
   for (const { file, source } of files) {
     for (const entry of file.entries) {
-      if (appliesTo(entry, targetKind) && patternToRegExp(entry.case).test(id))
+      if (appliesTo(entry, targetKind) && entryMatches(entry, id))
         return { reason: `${entry.reason} [evidence: ${entry.evidence}]`, source };
     }
   }

@@ -24,3 +24,4 @@ export { runCommand, outputTail, type CommandResult } from './run-command';
 export type { ParsecBinary } from './parsec-binary';
 export * from './docker';
 export { findExecutable, findSystemLibrary, isExecutableFile } from './find-executable';
+export { DPKG_QUERY_FORMAT, hostPackageVersions, parseDpkgQuery } from './debian-packages';

@@ -25,19 +25,6 @@ export const VERSION_PACKAGES: readonly string[] = [
   'libmbedcrypto*',
 ];
 
-/** The dpkg-query format `parseDpkgQuery` reads: package, version and status, tab-separated. */
-export const DPKG_QUERY_FORMAT = '${Package}\\t${Version}\\t${db:Status-Abbrev}\\n';
-
-/** Installed packages (status "ii") from dpkg-query output in DPKG_QUERY_FORMAT. */
-export function parseDpkgQuery(output: string): Record<string, string> {
-  const out: Record<string, string> = {};
-  for (const line of output.split('\n')) {
-    const [name, version, status] = line.split('\t');
-    if (name && version && status?.startsWith('ii')) out[name] = version;
-  }
-  return out;
-}
-
 /**
  * Component → version for the given packages. When several sources know a component, the first wins: pass the
  * libraries Parsec really loads (an unpacked prefix) before the system's.

@@ -3,6 +3,7 @@ import { join } from 'node:path';
 import type { ParsecBinary } from '../parsec-binary';
 import { findProjectRoot, parsecCacheRoot } from '../project-root';
 import { SetupError } from '../setup-error';
+import { DPKG_QUERY_FORMAT, parseDpkgQuery } from '../debian-packages';
 import { runOneShot } from './one-shot';
 import { ensureDockerEngine } from './docker-engine';
 import { imageBase, parsecBuildImage, parsecImage } from './images';
@@ -37,6 +38,7 @@ set -eu
 mkdir -p /out/lib
 cp /usr/bin/parsec /out/parsec
 cp /usr/share/parsec-conformance/build-info /out/build-info
+dpkg-query -W -f "$FORMAT" > /out/packages.tsv
 plugins=$(ls /usr/lib/*/libtss2-tcti-*.so.0 2>/dev/null || true)
 for f in /usr/bin/parsec $plugins; do
   case "$f" in /usr/bin/parsec) ;; *) cp -L "$f" /out/lib/ ;; esac
@@ -56,12 +58,14 @@ export async function ensureParsecBuild(r: ParsecBuildRequest): Promise<ParsecBi
   const cacheRoot = parsecCacheRoot(findProjectRoot());
   const dir = join(cacheRoot, `build-${content}`);
   const describe = `build:${r.suite}+${[...r.features].sort().join('+')}`;
-  if (!existsSync(join(dir, 'parsec'))) {
+  // The list of packages is written last: a folder without it is an older or interrupted copy.
+  if (!existsSync(join(dir, 'packages.tsv'))) {
     const staging = `${dir}.tmp-${process.pid}`;
     rmSync(staging, { recursive: true, force: true });
     mkdirSync(staging, { recursive: true });
     const owner = `${process.getuid?.() ?? 0}:${process.getgid?.() ?? 0}`;
-    const res = await runOneShot(image, ['sh', '-c', `OWNER=${owner}\n${EXTRACT_SCRIPT}`], [`${staging}:/out`]);
+    const script = `OWNER=${owner}\nFORMAT='${DPKG_QUERY_FORMAT}'\n${EXTRACT_SCRIPT}`;
+    const res = await runOneShot(image, ['sh', '-c', script], [`${staging}:/out`]);
     if (res.code !== 0) {
       rmSync(staging, { recursive: true, force: true });
       throw new SetupError(`copying the Parsec build out of ${image} failed (exit ${res.code})`, res.output);
@@ -79,5 +83,7 @@ export async function ensureParsecBuild(r: ParsecBuildRequest): Promise<ParsecBi
     loader: join(lib, loader),
     origin: describe,
     packageVersion: /^crate=(.*)$/m.exec(readFileSync(join(dir, 'build-info'), 'utf8'))?.[1],
+    // The libraries it runs with are the runtime image's, copied out with it.
+    packages: parseDpkgQuery(readFileSync(join(dir, 'packages.tsv'), 'utf8')),
   };
 }

@@ -14,7 +14,8 @@ import { describeParsecSource, type ContainersSpec } from '../spec';
 import type { StartOptions } from '../start-options';
 import type { ClientAuth, StartedTarget, StopOptions, TargetVersions } from '../started-target';
 import { TargetStartError } from '../target-start-error';
-import { componentVersions, DPKG_QUERY_FORMAT, parseDpkgQuery, VERSION_PACKAGES } from '../versions';
+import { DPKG_QUERY_FORMAT, parseDpkgQuery } from '../../setup';
+import { componentVersions, VERSION_PACKAGES } from '../versions';
 import { ensureTargetImages, type TargetImages } from './container-images';
 import { removeEphemeralImages, sessionLabels, sweepStaleContainers, TARGET_LABEL } from './container-session';
 import { configureTestcontainers } from './testcontainers-env';
@@ -40,8 +41,12 @@ interface Parts {
   unregister?: () => void;
 }
 
+/** Parsec's log first, then the backends' in a fixed order (they start in parallel). */
 function logsOf(parts: Parts): TargetLog[] {
-  return parts.logFiles.map((l) => ({ name: l.name, path: l.path }));
+  const order = ['parsec', 'softhsm2', 'swtpm'];
+  return parts.logFiles
+    .map((l) => ({ name: l.name, path: l.path }))
+    .sort((a, b) => order.indexOf(a.name) - order.indexOf(b.name));
 }
 
 /** A log consumer that copies the container's output into a file of the run dir, as it comes. */
@@ -244,10 +249,11 @@ async function bringUp(
  * container is removed and a TargetStartError thrown that carries each container's log.
  */
 export async function startContainerTarget(spec: ContainersSpec, o: StartOptions = {}): Promise<ContainerTarget> {
-  const started = Date.now();
   const log = o.log ?? (() => undefined);
   configureTestcontainers();
+  // Image builds are setup, not bring-up: the clock starts once every image is there.
   const images = await ensureTargetImages(spec, log);
+  const started = Date.now();
   await sweepStaleContainers(log);
   sweepStaleRunDirs({ log });
   const runDir = createRunDir();

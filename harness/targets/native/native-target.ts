@@ -181,9 +181,10 @@ async function bringUp(
  * run dir removed, and a TargetStartError thrown that carries the relevant log tails.
  */
 export async function startNativeTarget(spec: NativeSpec, o: StartOptions = {}): Promise<NativeTarget> {
-  const started = Date.now();
   const log = o.log ?? (() => undefined);
+  // Setup (packages, a download, a source build) is not bring-up: the clock starts once the binary is there.
   const parsec = await resolveNativeParsec(spec, log);
+  const started = Date.now();
   sweepStaleRunDirs({ log });
   const runDir = createRunDir();
   const parts: RunParts = { runDir, secrets: [] };

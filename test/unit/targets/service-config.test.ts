@@ -1,6 +1,7 @@
 import { pinConfigValue, serviceConfig } from '../../../harness/targets/config/service-config';
 import { TargetStartError } from '../../../harness/targets';
-import { componentVersions, parseDpkgQuery } from '../../../harness/targets/versions';
+import { parseDpkgQuery } from '../../../harness/setup';
+import { componentVersions } from '../../../harness/targets/versions';
 
 const TOKEN = { serialNumber: 'abc', userPin: 'c0ffee', soPin: 'so-secret' };
 

@@ -1,0 +1,60 @@
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import {
+  appliesTo,
+  entryMatches,
+  EXPECTATIONS_DIR,
+  expectationFileName,
+  parseExpectationFile,
+} from '../../../harness/kit/expectations';
+import { PARSEC_SUITES, type ParsecSuite } from '../../../harness/setup';
+import { resultsOf, runCli, type ReportedCase } from '../run-cli';
+
+/**
+ * One Parsec on both targets gives the same cases with the same statuses: case ids never carry the target, and a
+ * status may differ only where an expectation entry limited to one kind of target explains why, with evidence.
+ */
+async function fullRun(target: 'native' | 'containers', suite: ParsecSuite, out: string): Promise<ReportedCase[]> {
+  const run = await runCli(['run', '--target', target, '--parsec', suite, '--out', out]);
+  expect({ target, code: run.code, tail: run.stderr.slice(-3000) }).toMatchObject({ code: 0 });
+  const results = resultsOf(out);
+  expect(results?.target).toMatchObject({ kind: target, parsecVersion: PARSEC_SUITES[suite].parsecVersion });
+  return results?.cases ?? [];
+}
+
+/** Why a case may differ between the two kinds: an entry that holds on one of them only. */
+function explanation(suite: ParsecSuite, id: string): string | undefined {
+  const path = join(EXPECTATIONS_DIR, expectationFileName('parsec', PARSEC_SUITES[suite].parsecVersion));
+  const file = parseExpectationFile(readFileSync(path, 'utf8'), path);
+  const entry = file.entries.find((e) => appliesTo(e, 'native') !== appliesTo(e, 'containers') && entryMatches(e, id));
+  return entry ? `${entry.reason} [${entry.evidence}]` : undefined;
+}
+
+describe.each(['trixie', 'sid'] as const)('Parsec of Debian %s on the native and the container target', (suite) => {
+  let dir: string;
+  beforeAll(() => {
+    dir = mkdtempSync(join(tmpdir(), `pc-compare-${suite}-`));
+  });
+  afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+  test('the same case ids, and the same statuses but where an expectation limited to one target explains it', async () => {
+    const native = await fullRun('native', suite, join(dir, 'native'));
+    const containers = await fullRun('containers', suite, join(dir, 'containers'));
+    const byId = new Map(containers.map((c) => [c.id, c.status]));
+    expect(native.map((c) => c.id).sort()).toEqual(containers.map((c) => c.id).sort());
+    expect(native.length).toBeGreaterThan(2400);
+    const unexplained: string[] = [];
+    const explained: string[] = [];
+    for (const c of native) {
+      const other = byId.get(c.id);
+      if (other === c.status) continue;
+      const why = explanation(suite, c.id);
+      (why ? explained : unexplained).push(`${c.id}: native ${c.status}, containers ${other}${why ? ` (${why})` : ''}`);
+    }
+    expect(unexplained).toEqual([]);
+    process.stderr.write(
+      `${suite}: ${native.length} cases, ${explained.length} explained differences\n${explained.join('\n')}\n`,
+    );
+  }, 600_000);
+});
