@@ -156,11 +156,8 @@ async function setupContainers(flags: SetupFlags, log: (line: string) => void): 
   const base = await imageBase(flags.baseImage, log);
   const source = flags.parsec ? parseParsecSource(flags.parsec) : undefined;
   const suites: ParsecSuite[] = source?.from === 'debian' ? [source.suite] : ['trixie'];
-  const images = [
-    (await softhsm2Image(base, log)).tag,
-    (await swtpmImage(base, log)).tag,
-    ...(await Promise.all(suites.map(async (s) => (await parsecImage(base, s, log)).tag))),
-  ];
+  const images = [(await swtpmImage(base, log)).tag];
+  for (const s of suites) images.push((await softhsm2Image(base, s, log)).tag, (await parsecImage(base, s, log)).tag);
   if (source?.from === 'build') {
     images.push(
       (

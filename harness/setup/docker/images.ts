@@ -49,8 +49,19 @@ function onBase(
   };
 }
 
-export const softhsm2Image = (b: ImageBase, log: (l: string) => void): Promise<EnsuredImage> =>
-  ensureImage(onBase(b, 'softhsm2', 'softhsm2/Dockerfile', ['softhsm2']), log);
+/**
+ * SoftHSM2 serving its token over p11-kit, whose server comes from `p11kitSuite`: the suite of the Parsec
+ * container's p11-kit client (the remoting needs the same p11-kit on both sides).
+ */
+export const softhsm2Image = (
+  b: ImageBase,
+  p11kitSuite: ParsecSuite,
+  log: (l: string) => void,
+): Promise<EnsuredImage> =>
+  ensureImage(
+    onBase(b, `softhsm2-${p11kitSuite}`, 'softhsm2/Dockerfile', ['softhsm2'], { P11KIT_SUITE: p11kitSuite }),
+    log,
+  );
 
 export const swtpmImage = (b: ImageBase, log: (l: string) => void): Promise<EnsuredImage> =>
   ensureImage(onBase(b, 'swtpm', 'swtpm/Dockerfile', ['swtpm']), log);

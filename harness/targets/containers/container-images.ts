@@ -46,6 +46,8 @@ export async function ensureTargetImages(spec: ContainersSpec, log: (line: strin
   const ephemeral: string[] = [];
   let parsec: string;
   const source = spec.parsec;
+  // The suite of the Parsec container's p11-kit client, which the token's p11-kit server must match.
+  const p11kitSuite = source.from === 'debian' ? source.suite : DEFAULT_PARSEC_SUITE;
   switch (source.from) {
     case 'debian':
       parsec = (await parsecImage(base, source.suite, log)).tag;
@@ -67,7 +69,7 @@ export async function ensureTargetImages(spec: ContainersSpec, log: (line: strin
   }
   return {
     parsec,
-    ...(needs.token ? { softhsm2: (await softhsm2Image(base, log)).tag } : {}),
+    ...(needs.token ? { softhsm2: (await softhsm2Image(base, p11kitSuite, log)).tag } : {}),
     ...(needs.swtpm ? { swtpm: (await swtpmImage(base, log)).tag } : {}),
     ephemeral,
   };
