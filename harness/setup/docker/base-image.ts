@@ -27,7 +27,7 @@ export function localBaseImage(suite: string): string {
   return `parsec-conformance/debian:${suite}`;
 }
 
-async function present(image: string): Promise<boolean> {
+export async function imagePresent(image: string): Promise<boolean> {
   try {
     await dockerClient().getImage(image).inspect();
     return true;
@@ -36,7 +36,8 @@ async function present(image: string): Promise<boolean> {
   }
 }
 
-async function tryPull(image: string): Promise<string | undefined> {
+/** Pulls an image; undefined when that worked, else why not. */
+export async function tryPull(image: string): Promise<string | undefined> {
   try {
     await followStream(await dockerClient().pull(image), () => undefined);
     return undefined;
@@ -87,7 +88,7 @@ export async function ensureBaseImage(
   log: (line: string) => void,
 ): Promise<string> {
   const wanted = requested ?? defaultBaseImage(containersDir);
-  if (await present(wanted)) return wanted;
+  if (await imagePresent(wanted)) return wanted;
   const pullError = await tryPull(wanted);
   if (pullError === undefined) return wanted;
   if (requested !== undefined) {
@@ -96,8 +97,17 @@ export async function ensureBaseImage(
   const suite = suiteOf(wanted);
   if (suite === undefined) throw new SetupError(`cannot pull ${wanted} (${pullError}) and cannot debootstrap it`);
   const local = localBaseImage(suite);
-  if (await present(local)) return local;
+  if (await imagePresent(local)) return local;
   log(`${wanted} cannot be pulled here (${pullError.split('\n')[0]}); making a stand-in`);
   await debootstrapImage(suite, local, log);
   return local;
+}
+
+/** An image a user named: on this machine, or pulled; otherwise a SetupError that names it and says why. */
+export async function ensureImagePresent(image: string, what: string): Promise<void> {
+  if (await imagePresent(image)) return;
+  const pullError = await tryPull(image);
+  if (pullError !== undefined) {
+    throw new SetupError(`${what} ${image} is not on this machine and cannot be pulled: ${pullError.split('\n')[0]}`);
+  }
 }

@@ -2,7 +2,15 @@
 // from containers/, cached by content) and Parsec built from Debian's crate sources.
 export { dockerClient, engineProblem, followStream } from './docker-client';
 export { ensureDockerEngine, DOCKERD_LOG, type EngineInfo } from './docker-engine';
-export { defaultBaseImage, ensureBaseImage, localBaseImage, suiteOf } from './base-image';
+export {
+  defaultBaseImage,
+  ensureBaseImage,
+  ensureImagePresent,
+  imagePresent,
+  localBaseImage,
+  suiteOf,
+  tryPull,
+} from './base-image';
 export {
   ensureImage,
   recipeHash,

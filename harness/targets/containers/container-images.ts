@@ -1,5 +1,6 @@
 import {
   ensureDockerEngine,
+  ensureImagePresent,
   imageBase,
   parsecBinaryImage,
   parsecBuildImage,
@@ -53,6 +54,7 @@ export async function ensureTargetImages(spec: ContainersSpec, log: (line: strin
       parsec = (await parsecImage(base, source.suite, log)).tag;
       break;
     case 'image':
+      await ensureImagePresent(source.image, 'the Parsec image');
       parsec = source.image;
       break;
     case 'binary': {

@@ -1,6 +1,7 @@
 import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { eccSigningKey } from '../../../harness/capabilities';
 import { dockerClient } from '../../../harness/setup';
 import { pingProbe, startTarget, TargetStartError, type ContainersSpec } from '../../../harness/targets';
 import type { ContainerTarget } from '../../../harness/targets/containers';
@@ -48,12 +49,11 @@ describe('container target (Parsec, SoftHSM2 and swtpm each in a container, real
       expect(target.logs().map((l) => l.name)).toEqual(['parsec', 'softhsm2', 'swtpm']);
       // The PKCS#11 token is served by the SoftHSM2 container over p11-kit: a key made through Parsec works.
       const client = new ParsecClient({ socketPath: target.socketPath, auth: 'unix-peer' });
-      const attrs = {
-        keyType: { type: 'EccKeyPair', curveFamily: 'SecpR1' },
-        keyBits: 256,
-        policy: { usage: { signHash: true, verifyHash: true }, permittedAlgorithms: { alg: 'Ecdsa', hash: 'Sha256' } },
-      } as const;
-      await client.generateKey(2, 'pc-container-probe-key', attrs as never);
+      await client.generateKey(
+        2,
+        'pc-container-probe-key',
+        eccSigningKey('SecpR1', 256, { alg: 'Ecdsa', hash: 'Sha256' }),
+      );
       expect((await client.exportPublicKey(2, 'pc-container-probe-key'))[0]).toBe(0x04);
       await client.destroyKey(2, 'pc-container-probe-key');
       expect(target.logTail()).toContain('Parsec is ready');
