@@ -1,9 +1,9 @@
 import { spawn, type ChildProcessWithoutNullStreams } from 'node:child_process';
-import { chmodSync, linkSync, mkdtempSync, rmSync } from 'node:fs';
+import { chmodSync, linkSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
-import { registerCleanup } from '../lifecycle';
+import { createRunDir, registerCleanup } from '../lifecycle';
 import {
   ServiceStatusError,
   type AsymmetricSignature,
@@ -88,7 +88,7 @@ export class OtherUidClient {
   }
 
   static async start(opts: OtherUidClientOptions): Promise<OtherUidClient> {
-    const linkDir = mkdtempSync(join(tmpdir(), 'proto-uid-'));
+    const linkDir = createRunDir(tmpdir(), 'uid');
     const cleanupDir = () => rmSync(linkDir, { recursive: true, force: true });
     const unregisterDir = registerCleanup(cleanupDir);
     let child: ChildProcessWithoutNullStreams | undefined;

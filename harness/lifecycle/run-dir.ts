@@ -4,12 +4,18 @@ import { join } from 'node:path';
 import { isPidAlive } from './process-group';
 
 export const RUN_DIR_PREFIX = 'parsec-conformance-';
-const RUN_DIR_PATTERN = /^parsec-conformance-(\d+)-[0-9a-zA-Z]+$/;
+const RUN_DIR_PATTERN = /^parsec-conformance-(\d+)-(?:[a-z]+-)?[0-9a-zA-Z]+$/;
 
-/** Creates `<parent>/parsec-conformance-<pid>-<random>` (mode 0700); the pid lets a later run sweep it. */
-export function createRunDir(parent: string = tmpdir()): string {
+/**
+ * Creates `<parent>/parsec-conformance-<pid>-[<kind>-]<random>` (mode 0700): every temporary folder of the harness
+ * (a run dir, the run's metadata, a probe, an image build context) is named so, and the pid lets a later run sweep
+ * it when this process was killed before it could clean up.
+ */
+export function createRunDir(parent: string = tmpdir(), kind?: string): string {
+  if (kind !== undefined && !/^[a-z]+$/.test(kind))
+    throw new Error(`run dir kind '${kind}' must be lower-case letters`);
   // mkdtemp appends six random characters and creates the directory with mode 0700.
-  return mkdtempSync(join(parent, `${RUN_DIR_PREFIX}${process.pid}-`));
+  return mkdtempSync(join(parent, `${RUN_DIR_PREFIX}${process.pid}-${kind ? `${kind}-` : ''}`));
 }
 
 /** The pid encoded in a run dir's name, or undefined for names that are not run dirs. */

@@ -1,10 +1,10 @@
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { randomBytes } from 'node:crypto';
 import { CONTEXT_ENV, CONTEXT_FORMAT, type RunContext } from '../context';
 import { clientAuthOf } from '../kit/client-auth';
-import { registerCleanup } from '../lifecycle';
+import { createRunDir, registerCleanup } from '../lifecycle';
 import {
   anotherInstanceUnavailable,
   featuresShown,
@@ -23,7 +23,7 @@ export default async function globalSetup(): Promise<void> {
   const options = runOptionsFromEnv();
   const state = runState();
   const t0 = Date.now();
-  const metaDir = mkdtempSync(join(tmpdir(), `parsec-conformance-${process.pid}-meta-`));
+  const metaDir = createRunDir(tmpdir(), 'meta');
   state.metaDir = metaDir;
   state.unregisterMeta = registerCleanup(() => rmSync(metaDir, { recursive: true, force: true }));
 

@@ -1,6 +1,7 @@
 import { spawn } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
+import { createRunDir, sweepStaleRunDirs } from '../../lifecycle';
 import { machineDebianMirror } from '../debian-mirror';
 import { findExecutable } from '../find-executable';
 import { outputTail, runCommand } from '../run-command';
@@ -56,7 +57,9 @@ async function debootstrapImage(suite: string, tag: string, log: (line: string) 
   if (mirror === undefined) {
     throw new SetupError("no Debian mirror in this machine's apt configuration to debootstrap the base image from");
   }
-  const root = mkdtempSync(join('/var/tmp', 'parsec-conformance-rootfs-'));
+  // A root file system of an earlier setup that was killed half-way is hundreds of megabytes: gone first.
+  sweepStaleRunDirs({ parent: '/var/tmp', log });
+  const root = createRunDir('/var/tmp', 'rootfs');
   const started = Date.now();
   try {
     log(`making base image ${tag}: debootstrap --variant=minbase ${suite} from ${mirror} (about half a minute)`);

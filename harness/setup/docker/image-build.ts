@@ -1,16 +1,8 @@
 import { createHash } from 'node:crypto';
-import {
-  copyFileSync,
-  mkdirSync,
-  mkdtempSync,
-  readdirSync,
-  readFileSync,
-  rmSync,
-  statSync,
-  writeFileSync,
-} from 'node:fs';
+import { copyFileSync, mkdirSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join, relative } from 'node:path';
+import { createRunDir } from '../../lifecycle';
 import { SetupError } from '../setup-error';
 import { dockerClient, followStream } from './docker-client';
 
@@ -103,7 +95,7 @@ async function exists(tag: string): Promise<boolean> {
 }
 
 function stageContext(recipe: ImageRecipe): { dir: string; files: string[] } {
-  const dir = mkdtempSync(join(tmpdir(), `parsec-conformance-build-${recipe.name}-`));
+  const dir = createRunDir(tmpdir(), 'build');
   const files: string[] = [];
   const put = (rel: string, write: (to: string) => void) => {
     const to = join(dir, rel);

@@ -1,6 +1,7 @@
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { createRunDir } from '../../lifecycle';
 import { runOneShot } from '../../setup';
 import {
   PROBED_AUTHENTICATORS,
@@ -21,7 +22,7 @@ export async function probeContainerAuthenticators(
   log: (line: string) => void,
 ): Promise<AuthenticatorsBuiltIn> {
   const images = await ensureTargetImages(spec, log);
-  const dir = mkdtempSync(join(tmpdir(), 'parsec-conformance-probe-'));
+  const dir = createRunDir(tmpdir(), 'probe');
   const names = Object.keys(PROBED_AUTHENTICATORS) as ProbedAuthenticator[];
   try {
     for (const name of names) writeFileSync(join(dir, `${name}.toml`), probeConfig(name, IN_PROBE, true));

@@ -1,7 +1,8 @@
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { createRunDir } from '../../lifecycle';
 import type { ParsecBinary } from '../../setup';
 import {
   PROBED_AUTHENTICATORS,
@@ -14,7 +15,7 @@ import { parsecCommand } from './native-target';
 
 /** Starts the binary once per authenticator on a config without providers, and reads what it says. */
 export function probeNativeAuthenticators(parsec: ParsecBinary): AuthenticatorsBuiltIn {
-  const dir = mkdtempSync(join(tmpdir(), 'parsec-conformance-probe-'));
+  const dir = createRunDir(tmpdir(), 'probe');
   try {
     const env: NodeJS.ProcessEnv = { ...process.env };
     delete env.RUST_LOG;

@@ -17,14 +17,19 @@ describe('stale run dir sweeper', () => {
     const alive = join(parent, 'parsec-conformance-4242-def456');
     mkdirSync(alive);
     const mine = createRunDir(parent);
+    const deadMeta = join(parent, 'parsec-conformance-999999-meta-Ab12Cd');
+    mkdirSync(deadMeta);
+    const mineProbe = createRunDir(parent, 'probe');
     const unrelated = join(parent, 'parsec-conformance-notapid');
     mkdirSync(unrelated);
     const lines: string[] = [];
 
     const removed = sweepStaleRunDirs({ parent, log: (l) => lines.push(l), isAlive: (pid) => pid === 4242 });
 
-    expect(removed).toEqual([dead]);
+    expect(removed.sort()).toEqual([dead, deadMeta].sort());
     expect(existsSync(dead)).toBe(false);
+    expect(existsSync(deadMeta)).toBe(false);
+    expect(existsSync(mineProbe)).toBe(true);
     expect(existsSync(alive)).toBe(true);
     expect(existsSync(mine)).toBe(true);
     expect(existsSync(unrelated)).toBe(true);
