@@ -6,13 +6,14 @@ import { GenericContainer, Wait, type StartedTestContainer } from 'testcontainer
 import { createRunDir, registerCleanup, sweepStaleRunDirs } from '../../lifecycle';
 import { renderParsecConfig } from '../config/parsec-config';
 import { authenticatorOf, harnessBackendsOf, serviceConfig, type HarnessToken } from '../config/service-config';
-import { keepLogs, redact, tailFile, tailLines, type TargetLog } from '../logs';
+import { redact, tailFile, type TargetLog } from '../logs';
 import { serialFromShowSlots, TOKEN_LABEL } from '../native/softhsm-token';
 import { parsecVersionOf } from '../parsec-version';
 import { waitForPing } from '../readiness';
 import { describeParsecSource, type ContainersSpec } from '../spec';
 import type { StartOptions } from '../start-options';
-import type { ClientAuth, StartedTarget, StopOptions, TargetVersions } from '../started-target';
+import { StartedService } from '../started-service';
+import type { ClientAuth, TargetVersions } from '../started-target';
 import { TargetStartError } from '../target-start-error';
 import { DPKG_QUERY_FORMAT, parseDpkgQuery } from '../../setup';
 import { componentVersions, VERSION_PACKAGES } from '../versions';
@@ -29,7 +30,6 @@ const SWTPM_TCTI = 'swtpm:host=127.0.0.1,port=2321';
 const P11_CLIENT = '/usr/local/lib/p11-kit-client.so';
 
 const LOG_TAIL_LINES = 30;
-const KEPT_LOG_LINES = 500;
 const STOP_TIMEOUT_MS = 3000;
 
 interface Parts {
@@ -76,56 +76,35 @@ function teardownFiles(parts: Parts): void {
 }
 
 /** Parsec, SoftHSM2 and swtpm, each in its own container, reached by tests only through Unix sockets. */
-export class ContainerTarget implements StartedTarget {
+export class ContainerTarget extends StartedService<ContainersSpec> {
   readonly kind = 'containers';
-  private stopping: Promise<void> | undefined;
-  private logAfterStop: string | undefined;
 
   constructor(
-    readonly spec: ContainersSpec,
-    readonly auth: ClientAuth,
-    readonly versions: TargetVersions,
-    readonly startupMs: number,
+    spec: ContainersSpec,
+    auth: ClientAuth,
+    versions: TargetVersions,
+    startupMs: number,
     readonly images: TargetImages,
-    private readonly parts: Parts,
-  ) {}
-
-  get providers() {
-    return this.spec.providers.map((p) => p.key);
+    private readonly run: Parts,
+  ) {
+    super(spec, auth, versions, startupMs, {
+      logs: () => logsOf(run),
+      stopService: () => stopAll(run),
+      removeAll: async () => {
+        teardownFiles(run);
+        await removeEphemeralImages(images.ephemeral);
+      },
+      secrets: run.secrets,
+    });
   }
 
   get socketPath(): string {
-    return join(this.parts.runDir, 'parsec', 'parsec.sock');
+    return join(this.run.runDir, 'parsec', 'parsec.sock');
   }
 
   /** Container ids by role (parsec, softhsm2, swtpm), e.g. for fault injection. */
   get containerIds(): Readonly<Record<string, string>> {
-    return Object.fromEntries(this.parts.containers.map((c) => [c.name, c.container.getId()]));
-  }
-
-  logs(): TargetLog[] {
-    return logsOf(this.parts);
-  }
-
-  logTail(lines = LOG_TAIL_LINES): string {
-    if (this.logAfterStop !== undefined) return tailLines(this.logAfterStop, lines);
-    return tailFile(join(this.parts.runDir, 'logs', 'parsec.log'), lines, this.parts.secrets);
-  }
-
-  stop(opts: StopOptions = {}): Promise<void> {
-    this.stopping ??= (async () => {
-      await stopAll(this.parts);
-      this.logAfterStop = tailFile(join(this.parts.runDir, 'logs', 'parsec.log'), KEPT_LOG_LINES, this.parts.secrets);
-      if (opts.keepLogsIn !== undefined)
-        keepLogs(this.logs(), opts.keepLogsIn, opts.logPrefix ?? '', this.parts.secrets);
-      teardownFiles(this.parts);
-      await removeEphemeralImages(this.images.ephemeral);
-    })();
-    return this.stopping;
-  }
-
-  [Symbol.asyncDispose](): Promise<void> {
-    return this.stop();
+    return Object.fromEntries(this.run.containers.map((c) => [c.name, c.container.getId()]));
   }
 }
 

@@ -4,11 +4,12 @@ import { createRunDir, registerCleanup, spawnWatched, sweepStaleRunDirs, type Wa
 import type { ParsecBinary } from '../../setup';
 import { renderParsecConfig } from '../config/parsec-config';
 import { authenticatorOf, harnessBackendsOf, serviceConfig, type ResolvedBackends } from '../config/service-config';
-import { keepLogs, redact, tailFile, tailLines, type TargetLog } from '../logs';
+import { redact, tailFile, type TargetLog } from '../logs';
 import { waitForPing } from '../readiness';
 import { describeParsecSource, type NativeSpec } from '../spec';
 import type { StartOptions } from '../start-options';
-import type { ClientAuth, StartedTarget, StopOptions, TargetVersions } from '../started-target';
+import { StartedService } from '../started-service';
+import type { ClientAuth, TargetVersions } from '../started-target';
 import { TargetStartError } from '../target-start-error';
 import { parsecVersionOf } from '../parsec-version';
 import { nativeBackendVersions } from './backend-versions';
@@ -20,7 +21,6 @@ import { SOFTHSM2_LIBRARY } from '../../setup';
 // A Unix socket path longer than this cannot be bound (sun_path is 108 bytes including the NUL).
 const MAX_SOCKET_PATH = 107;
 const LOG_TAIL_LINES = 30;
-const KEPT_LOG_LINES = 500;
 
 interface RunParts {
   readonly runDir: string;
@@ -32,56 +32,31 @@ interface RunParts {
 }
 
 /** A Parsec process on this machine, with its own swtpm and SoftHSM2 token when the spec asks for them. */
-export class NativeTarget implements StartedTarget {
+export class NativeTarget extends StartedService<NativeSpec> {
   readonly kind = 'native';
-  private stopping: Promise<void> | undefined;
-  private logAfterStop: string | undefined;
 
   constructor(
-    readonly spec: NativeSpec,
-    readonly auth: ClientAuth,
-    readonly versions: TargetVersions,
-    readonly startupMs: number,
-    private readonly parts: RunParts,
-  ) {}
-
-  get providers() {
-    return this.spec.providers.map((p) => p.key);
+    spec: NativeSpec,
+    auth: ClientAuth,
+    versions: TargetVersions,
+    startupMs: number,
+    private readonly run: RunParts,
+  ) {
+    super(spec, auth, versions, startupMs, {
+      logs: () => logsOf(run),
+      stopService: async () => run.parsec?.stop(),
+      removeAll: () => teardown(run),
+      secrets: run.secrets,
+    });
   }
 
   get socketPath(): string {
-    return join(this.parts.runDir, 'parsec.sock');
+    return join(this.run.runDir, 'parsec.sock');
   }
 
   /** The run dir: config, logs, key store, token and TPM state. Removed by stop(). */
   get workDir(): string {
-    return this.parts.runDir;
-  }
-
-  logs(): TargetLog[] {
-    return logsOf(this.parts);
-  }
-
-  logTail(lines = LOG_TAIL_LINES): string {
-    if (this.logAfterStop !== undefined) return tailLines(this.logAfterStop, lines);
-    return tailFile(join(this.parts.runDir, 'parsec.log'), lines, this.parts.secrets);
-  }
-
-  /** Stops Parsec, then swtpm, removes the run dir. Idempotent; the log tail stays readable afterwards. */
-  stop(opts: StopOptions = {}): Promise<void> {
-    this.stopping ??= (async () => {
-      await this.parts.parsec?.stop();
-      this.logAfterStop = tailFile(join(this.parts.runDir, 'parsec.log'), KEPT_LOG_LINES, this.parts.secrets);
-      if (opts.keepLogsIn !== undefined) {
-        keepLogs(this.logs(), opts.keepLogsIn, opts.logPrefix ?? '', this.parts.secrets);
-      }
-      await teardown(this.parts);
-    })();
-    return this.stopping;
-  }
-
-  [Symbol.asyncDispose](): Promise<void> {
-    return this.stop();
+    return this.run.runDir;
   }
 }
 
