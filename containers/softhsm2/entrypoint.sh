@@ -8,9 +8,16 @@ label=${TOKEN_LABEL:-parsec-conformance}
 mkdir -p /var/lib/softhsm/tokens
 printf 'directories.tokendir = /var/lib/softhsm/tokens\nobjectstore.backend = file\nlog.level = ERROR\n' \
   > /etc/softhsm/softhsm2.conf
-printf '%s\n%s\n%s\n%s\n' "$so_pin" "$so_pin" "$user_pin" "$user_pin" \
-  | script -qec "softhsm2-util --init-token --free --label $label" /dev/null > /tmp/init.out 2>&1 || true
+# The input stays open until softhsm2-util is done: at an end of input, `script` waits a quarter of a second.
+mkfifo /tmp/pins.fifo
+script -qec "softhsm2-util --init-token --free --label $label" /dev/null < /tmp/pins.fifo > /tmp/init.out 2>&1 &
+init=$!
+exec 3> /tmp/pins.fifo
+printf '%s\n%s\n%s\n%s\n' "$so_pin" "$so_pin" "$user_pin" "$user_pin" >&3
 unset so_pin user_pin
+wait "$init" || true
+exec 3>&-
+rm -f /tmp/pins.fifo
 if ! grep -q 'The token has been initialized' /tmp/init.out; then
   echo "softhsm2-token-server: softhsm2-util --init-token failed" >&2
   rm -f /tmp/init.out

@@ -8,8 +8,12 @@ export interface CommandResult {
 export interface RunOptions {
   readonly cwd?: string;
   readonly env?: NodeJS.ProcessEnv;
-  /** Written to the command's standard input, which is then closed. */
-  readonly input?: string;
+  /**
+   * Typed into the command's standard input, as on a terminal: the input stays open until the command exits, so a
+   * program that reads line by line (or `script` relaying to one) never sees an end of input first, which `script`
+   * answers with a quarter-second wait.
+   */
+  readonly typed?: string;
   /** Called with each complete output line (stdout and stderr interleaved). */
   readonly onLine?: (line: string) => void;
 }
@@ -20,9 +24,9 @@ export function runCommand(command: string, args: readonly string[], opts: RunOp
     const child = spawn(command, args, {
       cwd: opts.cwd,
       env: opts.env ?? process.env,
-      stdio: [opts.input === undefined ? 'ignore' : 'pipe', 'pipe', 'pipe'],
+      stdio: [opts.typed === undefined ? 'ignore' : 'pipe', 'pipe', 'pipe'],
     });
-    if (opts.input !== undefined) child.stdin?.end(opts.input);
+    if (opts.typed !== undefined) child.stdin?.write(opts.typed);
     const chunks: Buffer[] = [];
     let partial = '';
     const onData = (chunk: Buffer) => {
@@ -35,6 +39,7 @@ export function runCommand(command: string, args: readonly string[], opts: RunOp
     child.stdout?.on('data', onData);
     child.stderr?.on('data', onData);
     child.once('error', reject);
+    child.once('exit', () => child.stdin?.destroy());
     child.once('close', (code) => {
       if (partial && opts.onLine) opts.onLine(partial);
       resolve({ code, output: Buffer.concat(chunks).toString() });

@@ -51,7 +51,7 @@ export async function createSoftHsmToken(runDir: string): Promise<SoftHsmToken> 
   const soPin = randomBytes(12).toString('hex');
   const env = { ...process.env, SOFTHSM2_CONF: confPath };
   const { command, args } = initTokenCommand(TOKEN_LABEL);
-  const init = await runCommand(command, args, { env, input: pinTyping(soPin, userPin) });
+  const init = await runCommand(command, args, { env, typed: pinTyping(soPin, userPin) });
   const initialised = /The token has been initialized/.test(init.output);
   if (init.code !== 0 || !initialised) {
     throw new TargetStartError(`softhsm2-util --init-token failed with code ${init.code}`, {
