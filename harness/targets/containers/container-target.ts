@@ -182,10 +182,14 @@ async function bringUp(
   mkdirSync(join(parts.runDir, 'p11'), { mode: 0o700 });
   mkdirSync(join(parts.runDir, 'logs'), { mode: 0o700 });
 
-  const [token, swtpm] = await Promise.all([
+  // Both backends start at once; settled both, so that one failing leaves no half-started other behind.
+  const [tokenStart, swtpmStart] = await Promise.allSettled([
     needs.token && images.softhsm2 ? startToken(parts, images.softhsm2) : undefined,
     needs.swtpm && images.swtpm ? startSwtpm(parts, images.swtpm) : undefined,
   ]);
+  for (const r of [tokenStart, swtpmStart]) if (r.status === 'rejected') throw r.reason;
+  const token = tokenStart.status === 'fulfilled' ? tokenStart.value : undefined;
+  const swtpm = swtpmStart.status === 'fulfilled' ? swtpmStart.value : undefined;
   if (token) log(`SoftHSM2 token ${token.serialNumber} served over p11-kit from its container`);
   if (swtpm) log('swtpm up in its container');
 
@@ -255,41 +259,42 @@ export async function startContainerTarget(spec: ContainersSpec, o: StartOptions
     });
   }
   const startupMs = Date.now() - started;
-  const socketPath = join(runDir, 'parsec', 'parsec.sock');
-  const byRole = Object.fromEntries(parts.containers.map((c) => [c.name, c.container]));
-  const versions: TargetVersions = {
-    parsec: {
-      version: await parsecVersionOf(socketPath),
-      source: describeParsecSource(spec.parsec),
-      image: images.parsec,
-      ...(spec.parsec.from === 'build' ? { features: spec.parsec.features } : {}),
-    },
-    backends: await containerBackendVersions(byRole),
-  };
-  const parsecPackage = (await versionsIn(byRole.parsec as StartedTestContainer, ['parsec-service']))['parsec-service'];
+  let versions: TargetVersions;
+  try {
+    versions = await containerVersions(spec, images, parts);
+  } catch (e) {
+    await stopAll(parts);
+    teardownFiles(parts);
+    await removeEphemeralImages(images.ephemeral);
+    throw new TargetStartError(`Parsec answered Ping but not ListProviders: ${(e as Error).message}`);
+  }
   log(
     `Parsec ${versions.parsec.version} (${versions.parsec.source}) answered Ping after ${startupMs} ms in containers`,
   );
-  return new ContainerTarget(
-    spec,
-    authenticatorOf(spec.authenticator).client,
-    parsecPackage ? { ...versions, parsec: { ...versions.parsec, packageVersion: parsecPackage } } : versions,
-    startupMs,
-    images,
-    parts,
-  );
+  return new ContainerTarget(spec, authenticatorOf(spec.authenticator).client, versions, startupMs, images, parts);
 }
 
-/** Each component's version as the container that runs it has it installed. */
-async function containerBackendVersions(byRole: Record<string, StartedTestContainer>): Promise<Record<string, string>> {
-  const inParsec = byRole.parsec ? await versionsIn(byRole.parsec) : {};
+/** What runs: the version Parsec reports, and each component as the container that runs it has it installed. */
+async function containerVersions(spec: ContainersSpec, images: TargetImages, parts: Parts): Promise<TargetVersions> {
+  const byRole = Object.fromEntries(parts.containers.map((c) => [c.name, c.container]));
+  const inParsec = byRole.parsec ? await versionsIn(byRole.parsec, ['parsec-service']) : {};
   const inToken = byRole.softhsm2 ? await versionsIn(byRole.softhsm2) : {};
   const inTpm = byRole.swtpm ? await versionsIn(byRole.swtpm) : {};
   const pick = (from: Record<string, string>, components: string[]) =>
     Object.fromEntries(Object.entries(componentVersions(from)).filter(([c]) => components.includes(c)));
+  const packageVersion = inParsec['parsec-service'];
   return {
-    ...pick(inParsec, byRole.swtpm ? ['tpm2-tss', 'tcti-swtpm', 'mbedtls'] : ['mbedtls']),
-    ...(byRole.softhsm2 ? { ...pick(inToken, ['softhsm2']), ...pick(inParsec, ['p11-kit']) } : {}),
-    ...pick(inTpm, ['swtpm', 'libtpms']),
+    parsec: {
+      version: await parsecVersionOf(join(parts.runDir, 'parsec', 'parsec.sock')),
+      source: describeParsecSource(spec.parsec),
+      image: images.parsec,
+      ...(packageVersion ? { packageVersion } : {}),
+      ...(spec.parsec.from === 'build' ? { features: spec.parsec.features } : {}),
+    },
+    backends: {
+      ...pick(inParsec, byRole.swtpm ? ['tpm2-tss', 'tcti-swtpm', 'mbedtls'] : ['mbedtls']),
+      ...(byRole.softhsm2 ? { ...pick(inToken, ['softhsm2']), ...pick(inParsec, ['p11-kit']) } : {}),
+      ...pick(inTpm, ['swtpm', 'libtpms']),
+    },
   };
 }
