@@ -38,6 +38,13 @@ export function probeAnswer(output: string): boolean | undefined {
   return undefined;
 }
 
+export const PROBED_NAMES = Object.keys(PROBED_AUTHENTICATORS) as ProbedAuthenticator[];
+
+/** The answers of a probe from the output of one start per authenticator, however the starts were run. */
+export function probeAnswers(outputOf: (name: ProbedAuthenticator) => string): AuthenticatorsBuiltIn {
+  return Object.fromEntries(PROBED_NAMES.map((name) => [name, probeAnswer(outputOf(name))])) as AuthenticatorsBuiltIn;
+}
+
 /** The cargo features a probe showed, for reports (`direct-authenticator`, …). */
 export function featuresShown(found: AuthenticatorsBuiltIn): string[] {
   return Object.entries(found)

@@ -3,13 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createRunDir } from '../../lifecycle';
 import { runOneShot } from '../../setup';
-import {
-  PROBED_AUTHENTICATORS,
-  probeAnswer,
-  probeConfig,
-  type AuthenticatorsBuiltIn,
-  type ProbedAuthenticator,
-} from '../probe';
+import { PROBED_NAMES, probeAnswers, probeConfig, type AuthenticatorsBuiltIn } from '../probe';
 import type { ContainersSpec } from '../spec';
 import { ensureTargetImages } from './container-images';
 import { sessionLabels } from './container-session';
@@ -23,7 +17,7 @@ export async function probeContainerAuthenticators(
 ): Promise<AuthenticatorsBuiltIn> {
   const images = await ensureTargetImages(spec, log);
   const dir = createRunDir(tmpdir(), 'probe');
-  const names = Object.keys(PROBED_AUTHENTICATORS) as ProbedAuthenticator[];
+  const names = PROBED_NAMES;
   try {
     for (const name of names) writeFileSync(join(dir, `${name}.toml`), probeConfig(name, IN_PROBE, true));
     // Each start exits at once; markers split the output per authenticator.
@@ -37,12 +31,7 @@ export async function probeContainerAuthenticators(
         'org.parsec-conformance.role': 'probe',
       },
     );
-    const found: Partial<Record<ProbedAuthenticator, boolean | undefined>> = {};
-    for (const name of names) {
-      const section = output.split(`== ${name}\n`)[1]?.split('\n== ')[0] ?? '';
-      found[name] = probeAnswer(section);
-    }
-    return found as AuthenticatorsBuiltIn;
+    return probeAnswers((name) => output.split(`== ${name}\n`)[1]?.split('\n== ')[0] ?? '');
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }

@@ -74,7 +74,8 @@ async function teardown(parts: RunParts): Promise<void> {
   parts.unregister?.();
 }
 
-function parsecEnv(parsec: ParsecBinary, token: SoftHsmToken | undefined): NodeJS.ProcessEnv {
+/** The environment Parsec runs in: its own libraries, the token's SoftHSM2 config, no RUST_LOG of the caller. */
+export function parsecEnv(parsec: ParsecBinary, token?: SoftHsmToken): NodeJS.ProcessEnv {
   const env: NodeJS.ProcessEnv = { ...process.env };
   // RUST_LOG from the caller's shell would override the config's log_level and flood or silence the log.
   delete env.RUST_LOG;
