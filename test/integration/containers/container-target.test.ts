@@ -21,11 +21,18 @@ async function containersOf(target: ContainerTarget): Promise<string[]> {
 }
 
 describe('container target (Parsec, SoftHSM2 and swtpm each in a container, real Parsec 1.4.1)', () => {
+  // Kept logs go here; removed after each test, also when an assertion failed.
+  let scratch: string;
+  beforeEach(() => {
+    scratch = mkdtempSync(join(tmpdir(), 'pc-kept-'));
+  });
+  afterEach(() => rmSync(scratch, { recursive: true, force: true }));
+
   // The first start may build the images (about a minute on a fresh machine); later ones find them.
   test('starts three containers without IP networking, answers Ping on its socket, and stop() removes all', async () => {
     const before = await dockerState();
     const target = (await startTarget(ALL)) as ContainerTarget;
-    const kept = mkdtempSync(join(tmpdir(), 'pc-kept-'));
+    const kept = join(scratch, 'kept');
     try {
       expect(target.kind).toBe('containers');
       expect((await pingProbe(target.socketPath)).status).toBe(0);
@@ -62,7 +69,6 @@ describe('container target (Parsec, SoftHSM2 and swtpm each in a container, real
     }
     expect(readdirSync(kept).sort()).toEqual(['parsec.log', 'softhsm2.log', 'swtpm.log']);
     expect(readFileSync(join(kept, 'softhsm2.log'), 'utf8')).toContain('P11_KIT_SERVER_ADDRESS=');
-    rmSync(kept, { recursive: true });
     expect(existsSync(target.socketPath)).toBe(false);
     const after = await dockerState();
     expect(await containersOf(target)).toEqual([]);

@@ -20,10 +20,17 @@ function withBinary(path: string, providers: NativeSpec['providers']): NativeSpe
 }
 
 describe('native target (real Parsec from Debian trixie)', () => {
+  // Kept logs go here; removed after each test, also when an assertion failed.
+  let scratch: string;
+  beforeEach(() => {
+    scratch = mkdtempSync(join(tmpdir(), 'pc-kept-'));
+  });
+  afterEach(() => rmSync(scratch, { recursive: true, force: true }));
+
   test('starts with Mbed Crypto, PKCS#11 and TPM, answers Ping, and stop() leaves nothing behind', async () => {
     const target = (await startTarget(ALL)) as NativeTarget;
     const { workDir } = target;
-    const kept = mkdtempSync(join(tmpdir(), 'pc-kept-'));
+    const kept = join(scratch, 'kept');
     try {
       expect(target.kind).toBe('native');
       expect(target.auth).toEqual({ kind: 'unix-peer' });
@@ -48,7 +55,6 @@ describe('native target (real Parsec from Debian trixie)', () => {
     expect(processesUsing(workDir)).toEqual([]);
     expect(readdirSync(kept).sort()).toEqual(['run.parsec.log', 'run.swtpm.log']);
     expect(readFileSync(join(kept, 'run.parsec.log'), 'utf8')).toContain('Parsec is ready');
-    rmSync(kept, { recursive: true });
     expect(target.logTail()).toContain('Parsec is ready');
     await target.stop();
   });
