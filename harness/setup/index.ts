@@ -16,6 +16,7 @@ export {
   installCommand,
   installSystemPackages,
   SOFTHSM2_LIBRARY,
+  P11_KIT_HEADER,
   SYSTEM_REQUIREMENTS,
   type RequirementStatus,
 } from './system-packages';
@@ -25,3 +26,4 @@ export type { ParsecBinary } from './parsec-binary';
 export * from './docker';
 export { findExecutable, findSystemLibrary, isExecutableFile } from './find-executable';
 export { DPKG_QUERY_FORMAT, hostPackageVersions, parseDpkgQuery } from './debian-packages';
+export { ensurePkcs11Tools, type Pkcs11Tools } from './pkcs11-tools';

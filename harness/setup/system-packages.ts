@@ -12,9 +12,15 @@ export interface SystemRequirement {
 }
 
 export const SOFTHSM2_LIBRARY = '/usr/lib/softhsm/libsofthsm2.so';
+/** The PKCS#11 header the harness's C code is compiled against (p11-kit's, from Debian's libp11-kit-dev). */
+export const P11_KIT_HEADER = '/usr/include/p11-kit-1/p11-kit/pkcs11.h';
 
 export const SYSTEM_REQUIREMENTS: readonly SystemRequirement[] = [
   { package: 'softhsm2', probes: ['softhsm2-util', SOFTHSM2_LIBRARY], neededFor: ['pkcs11'] },
+  // The quirk token and the direct PKCS#11 client (containers/pkcs11/*.c) are compiled here, by setup.
+  { package: 'gcc', probes: ['cc'], neededFor: ['pkcs11'] },
+  { package: 'libc6-dev', probes: ['/usr/include/stdio.h'], neededFor: ['pkcs11'] },
+  { package: 'libp11-kit-dev', probes: [P11_KIT_HEADER], neededFor: ['pkcs11'] },
   { package: 'swtpm', probes: ['swtpm'], neededFor: ['tpm'] },
   { package: 'swtpm-tools', probes: ['swtpm_setup'], neededFor: ['tpm'] },
   { package: 'tpm2-tools', probes: ['tpm2_startup'], neededFor: ['tpm'] },
