@@ -5,7 +5,12 @@ describe('system packages', () => {
 
   test('only the packages of the chosen providers are required', () => {
     expect(checkSystemPackages(['mbed'])).toEqual([]);
-    expect(checkSystemPackages(['pkcs11']).map((r) => r.package)).toEqual(['softhsm2']);
+    expect(checkSystemPackages(['pkcs11']).map((r) => r.package)).toEqual([
+      'softhsm2',
+      'gcc',
+      'libc6-dev',
+      'libp11-kit-dev',
+    ]);
     expect(checkSystemPackages(['tpm']).map((r) => r.package)).toEqual([
       'swtpm',
       'swtpm-tools',
