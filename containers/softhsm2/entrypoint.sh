@@ -1,5 +1,6 @@
 #!/bin/sh
-# Initialises one SoftHSM2 token and serves it on /run/p11/p11.sock with `p11-kit server`.
+# Initialises one SoftHSM2 token and serves it on /run/p11/p11.sock with `p11-kit server`; with /run/quirk/quirk.conf
+# it serves it through the quirk token, which gives it one PIN quirk of real tokens (fixtures/pkcs11-pin/quirks.json).
 # The PINs come in /run/token-secrets/pins (two lines: SO PIN, user PIN), a file only root can read, and are typed
 # into softhsm2-util on a pseudo-terminal: they are never a command-line argument, which any local user could read.
 set -eu
@@ -27,4 +28,10 @@ rm -f /tmp/init.out
 serial=$(softhsm2-util --show-slots | awk -v l="$label" '/Serial number:/ {s=$3} /Label:/ {if ($2 == l) {print s; exit}}')
 echo "token-serial=$serial"
 echo "softhsm2 $(softhsm2-util --version)"
-exec /usr/libexec/p11-kit/p11-kit-server -f --provider /usr/lib/softhsm/libsofthsm2.so -n /run/p11/p11.sock "pkcs11:"
+provider=/usr/lib/softhsm/libsofthsm2.so
+if [ -f /run/quirk/quirk.conf ]; then
+  provider=/usr/local/lib/libparsec-conformance-quirk.so
+  export PARSEC_CONFORMANCE_QUIRK_CONFIG=/run/quirk/quirk.conf
+  echo "quirk token: $(sed -n 's/^quirk=//p' /run/quirk/quirk.conf)"
+fi
+exec /usr/libexec/p11-kit/p11-kit-server -f --provider "$provider" -n /run/p11/p11.sock "pkcs11:"

@@ -70,3 +70,32 @@ export function readObserved(metaDir: string): Map<string, string> {
   }
   return byId;
 }
+
+/**
+ * What a case observed of the service beyond pass or fail (e.g. the statuses and login attempts of a PIN matrix cell),
+ * for results.json. It must hold no secret: reports carry it as it is.
+ */
+export function recordCaseData(metaDir: string, id: string, data: Readonly<Record<string, unknown>>): void {
+  const dir = join(metaDir, 'data');
+  mkdirSync(dir, { recursive: true });
+  appendFileSync(join(dir, `${process.pid}.jsonl`), `${JSON.stringify({ id, data })}\n`);
+}
+
+export function readCaseData(metaDir: string): Map<string, Record<string, unknown>> {
+  const byId = new Map<string, Record<string, unknown>>();
+  const dir = join(metaDir, 'data');
+  let files: string[];
+  try {
+    files = readdirSync(dir);
+  } catch {
+    return byId;
+  }
+  for (const f of files) {
+    for (const line of readFileSync(join(dir, f), 'utf8').split('\n')) {
+      if (line.trim() === '') continue;
+      const { id, data } = JSON.parse(line) as { id: string; data: Record<string, unknown> };
+      byId.set(id, { ...byId.get(id), ...data });
+    }
+  }
+  return byId;
+}

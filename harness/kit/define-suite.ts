@@ -3,7 +3,7 @@ import { readRunContext, type DiscoveredProvider, type RunContext } from '../con
 import { answerFor } from '../capabilities';
 import { ParsecClient, opcodeCode, type CheckType, type KeyAttributes, type OpcodeName } from '../wire';
 import { caseId, isVariantName, slugify } from './case-id';
-import { recordCaseMeta, recordObserved, type CaseMeta } from './case-meta';
+import { recordCaseData, recordCaseMeta, recordObserved, type CaseMeta } from './case-meta';
 import { expectationFor } from './expectations';
 import { KeyTracker } from './key-tracker';
 import { clientAuthOf } from './client-auth';
@@ -46,6 +46,8 @@ export interface CaseCtx {
   readonly log: LogSource;
   /** Targets of this case's own (the run's spec, changed): the kit stops them after the case. */
   readonly targets: CaseTargets;
+  /** Records what the case saw (no secrets) for results.json, next to its status. */
+  observe(data: Readonly<Record<string, unknown>>): void;
 }
 
 /** The context of a case in a variant: the variant's own target comes with it. */
@@ -105,7 +107,8 @@ export interface SuiteDeclarer {
 export interface VariantDecl {
   /** Part of the case ids: lower-case letters, digits, '.', '+', '#' and '-'. */
   readonly name: string;
-  readonly target: TargetRequest;
+  /** The variant's own service; without one, its cases start theirs (ctx.targets) or need none. */
+  readonly target?: TargetRequest;
 }
 
 export interface VariantDeclarer {
@@ -169,7 +172,10 @@ export function defineSuite(meta: SuiteMeta, declare: (s: SuiteDeclarer) => void
   });
 
   interface Block {
-    readonly variant?: { readonly name: string; readonly own: OwnTarget };
+    /** `skip`: why the variant's cases cannot run here (its service cannot be had). */
+    readonly variant?: { readonly name: string; readonly own: OwnTarget; readonly skip: string | undefined };
+    /** Hooks of the block, registered with its first case (Jest refuses hooks in a block without cases). */
+    readonly onFirstCase?: () => void;
   }
 
   const declareCases = <T extends CaseCtx>(
@@ -184,10 +190,16 @@ export function defineSuite(meta: SuiteMeta, declare: (s: SuiteDeclarer) => void
     describe(providerKey, () => {
       inSuite(() => {
         const shared = new KeyTracker(client, context.runId, `${providerKey}/${meta.name}`, preexisting);
-        afterAll(async () => {
-          const leftovers = await shared.destroyAll();
-          if (leftovers.length > 0) throw new Error(`could not destroy shared keys: ${leftovers.join('; ')}`);
-        });
+        let hooked = false;
+        const hooks = (): void => {
+          if (hooked) return;
+          hooked = true;
+          afterAll(async () => {
+            const leftovers = await shared.destroyAll();
+            if (leftovers.length > 0) throw new Error(`could not destroy shared keys: ${leftovers.join('; ')}`);
+          });
+          block.onFirstCase?.();
+        };
         body({
           sharedKey(tag, create) {
             let pending: Promise<string> | undefined;
@@ -201,13 +213,14 @@ export function defineSuite(meta: SuiteMeta, declare: (s: SuiteDeclarer) => void
             };
           },
           case(title, fn, options = {}) {
+            hooks();
             const id = caseId(providerKey, meta.name, title, block.variant?.name);
             if (seen.has(id)) throw new Error(`duplicate case id ${id}: case titles must be unique within a suite`);
             if (slugify(title) === '') throw new Error(`case title '${title}' has no usable characters for an id`);
             seen.add(id);
             const skipReason =
               options.skip ??
-              block.variant?.own.unavailable ??
+              block.variant?.skip ??
               (options.ownTargets ? context.anotherInstanceUnavailable : undefined) ??
               missingOpcode(provider, options.requires);
             const expectation = skipReason ? undefined : expectationFor(context, id);
@@ -231,7 +244,8 @@ export function defineSuite(meta: SuiteMeta, declare: (s: SuiteDeclarer) => void
               const targets = new CaseTargets(context, `${meta.name}/${id.split('/').slice(2).join('.')}`);
               let failure: unknown;
               try {
-                await fn(makeCtx({ client, context, keys, log, targets }));
+                const observe = (data: Readonly<Record<string, unknown>>) => recordCaseData(context.metaDir, id, data);
+                await fn(makeCtx({ client, context, keys, log, targets, observe }));
               } catch (e) {
                 failure = e;
                 if (expectation) recordObserved(context.metaDir, id, (e as Error).message.split('\n')[0] ?? String(e));
@@ -279,32 +293,29 @@ export function defineSuite(meta: SuiteMeta, declare: (s: SuiteDeclarer) => void
             `variant name '${decl.name}' of ${meta.name} must be lower-case letters, digits, '.', '+', '#', '-'`,
           );
         }
-        const target = new OwnTarget(context, decl.target, `${meta.name}/${decl.name}`);
+        const request = decl.target ?? {
+          change: {},
+          unavailable: `variant ${decl.name} declares no service of its own`,
+        };
+        const target = new OwnTarget(context, request, `${meta.name}/${decl.name}`);
         own.push(target);
         // The variant's target goes as soon as its last block of cases is done, not at the end of the file.
         let openBlocks = 0;
-        const block: Block = { variant: { name: decl.name, own: target } };
-        const closing = () => {
-          openBlocks += 1;
-          afterAll(async () => {
-            openBlocks -= 1;
-            if (openBlocks === 0) await target.stop();
-          });
+        const block: Block = {
+          variant: { name: decl.name, own: target, skip: decl.target ? target.unavailable : undefined },
+          onFirstCase: () => {
+            openBlocks += 1;
+            afterAll(async () => {
+              openBlocks -= 1;
+              if (openBlocks === 0) await target.stop();
+            });
+          },
         };
         body({
           variant: decl.name,
           own: target,
           core(declareBody) {
-            declareCases(
-              'core',
-              undefined,
-              (base) => ({ ...base, own: target }),
-              (c) => {
-                closing();
-                declareBody(c);
-              },
-              block,
-            );
+            declareCases('core', undefined, (base) => ({ ...base, own: target }), declareBody, block);
           },
           eachProvider(declareBody) {
             for (const provider of providers) {
@@ -312,10 +323,7 @@ export function defineSuite(meta: SuiteMeta, declare: (s: SuiteDeclarer) => void
                 provider.key,
                 provider,
                 (base) => ({ ...base, own: target, provider }),
-                (c) => {
-                  closing();
-                  declareBody(c, provider);
-                },
+                (c) => declareBody(c, provider),
                 block,
               );
             }

@@ -1,4 +1,5 @@
-import { join } from 'node:path';
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
 import type { RunContext } from '../context';
 import {
   deriveSpec,
@@ -67,11 +68,24 @@ export class OwnTarget {
   up(): Promise<StartedTarget> {
     if (this.unavailable) return Promise.reject(new Error(`this target is not available: ${this.unavailable}`));
     const spec = this.spec as StartableSpec;
-    this.started ??= startTarget(spec, {}).then((t) => {
-      this.target = t;
-      return t;
-    });
+    this.started ??= startTarget(spec, {}).then(
+      (t) => {
+        this.target = t;
+        return t;
+      },
+      (e: unknown) => {
+        // A service that did not start leaves no log behind but the excerpts of its error: keep them.
+        if (e instanceof TargetStartError) this.keepStartFailure(e);
+        throw e;
+      },
+    );
     return this.started;
+  }
+
+  private keepStartFailure(e: TargetStartError): void {
+    const path = join(this.context.outDir, 'targets', `${this.logName}.start-failure.log`);
+    mkdirSync(dirname(path), { recursive: true });
+    writeFileSync(path, `${e.message}\n`);
   }
 
   /** A client of the target; by default the harness's own application, which the kit checks for keys at stop. */

@@ -37,6 +37,7 @@ export function buildResults(
   observed: ReadonlyMap<string, string>,
   rootDir: string,
   now = Date.now(),
+  data: ReadonlyMap<string, Readonly<Record<string, unknown>>> = new Map(),
 ): RunResults {
   const cases: CaseResult[] = [];
   const reported = new Set<string>();
@@ -64,6 +65,7 @@ export function buildResults(
         status,
         durationMs: Math.round(a.duration ?? 0),
         message,
+        ...(data.has(id) ? { observations: data.get(id) } : {}),
       });
     }
     if (file.testExecError || (file.testResults.length === 0 && file.failureMessage)) {

@@ -1,6 +1,6 @@
 import type { AggregatedResult, Reporter, TestContext } from '@jest/reporters';
 import type { Config } from '@jest/types';
-import { readAllCaseMeta, readObserved } from '../kit/case-meta';
+import { readAllCaseMeta, readCaseData, readObserved } from '../kit/case-meta';
 import { CONTEXT_ENV, readRunContext } from '../context';
 import { buildResults } from './build-results';
 import { coverageGaps, keyHygiene, staleExpectations } from './run-checks';
@@ -44,7 +44,15 @@ export default class ConformanceReporter implements Pick<Reporter, 'onRunComplet
     if (!process.env[CONTEXT_ENV]) return; // globalSetup failed before discovery; the CLI reports that itself
     const context = readRunContext();
     const metas = readAllCaseMeta(context.metaDir);
-    const built = buildResults(aggregated, context, metas, readObserved(context.metaDir), this.globalConfig.rootDir);
+    const built = buildResults(
+      aggregated,
+      context,
+      metas,
+      readObserved(context.metaDir),
+      this.globalConfig.rootDir,
+      Date.now(),
+      readCaseData(context.metaDir),
+    );
     const fullRun = process.env[FULL_RUN_ENV] === '1';
     const checks = [
       await keyHygiene(context),

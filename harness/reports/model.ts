@@ -16,6 +16,8 @@ export interface CaseResult {
   readonly durationMs: number;
   /** Failure text, skip reason or expected-failure reason; empty when passed. */
   readonly message: string;
+  /** What the case observed beyond its status (a PIN matrix cell's statuses and login attempts), when it says. */
+  readonly observations?: Readonly<Record<string, unknown>>;
 }
 
 /**

@@ -16,6 +16,7 @@ export function renderResultsJson(results: RunResults): string {
       status: c.status,
       durationMs: c.durationMs,
       message: c.message,
+      ...(c.observations ? { observations: c.observations } : {}),
     })),
   };
   return `${JSON.stringify(ordered, null, 2)}\n`;

@@ -19,3 +19,5 @@ export {
 } from './config/parsec-config';
 export { tomlEntry, tomlString } from './config/toml';
 export { parsecVersionOf } from './parsec-version';
+export { describePin, readLoginAttempts, type LoginAttempt, type TokenObservations } from './token-observations';
+export { quirkCatalogue, quirkNames, quirkTokenPin, type QuirkFacts } from './quirks';

@@ -1,5 +1,6 @@
 import { PROVIDER_KEYS, type ProviderKey } from '../model/providers';
 import { PARSEC_SUITES } from '../setup';
+import { quirkNames } from './quirks';
 import {
   BUILD_SUITES,
   EXTRA_CONFIG_TABLES,
@@ -123,9 +124,12 @@ function parsePin(r: Reader): PinSetting {
       r.onlyKeys(['kind']);
       return { kind };
     case 'token': {
-      r.onlyKeys(['kind', 'format']);
+      r.onlyKeys(['kind', 'format', 'suffix']);
       const format = r.oneOf('format', ['plain', 'hex', 'str'] as const);
-      return format ? { kind, format } : { kind };
+      const suffix = r.raw('suffix');
+      if (suffix !== undefined && typeof suffix !== 'string')
+        r.fail('suffix', `expected a string, got ${show(suffix)}`);
+      return { kind, ...(format ? { format } : {}), ...(suffix !== undefined ? { suffix: suffix as string } : {}) };
     }
     case 'env':
       r.onlyKeys(['kind', 'variable']);
@@ -146,7 +150,7 @@ function parseProvider(r: Reader): ProviderSpec {
       r.onlyKeys(['key']);
       return { key };
     case 'pkcs11': {
-      r.onlyKeys(['key', 'module', 'slot', 'serial', 'pin']);
+      r.onlyKeys(['key', 'module', 'slot', 'serial', 'pin', 'quirk']);
       const slot = r.raw('slot');
       if (slot !== undefined && (!Number.isSafeInteger(slot) || (slot as number) < 0)) {
         r.fail('slot', `expected a slot number (a whole number from 0), got ${show(slot)}`);
@@ -157,12 +161,17 @@ function parseProvider(r: Reader): ProviderSpec {
       if (module === undefined && (slot !== undefined || serial !== undefined)) {
         r.fail('module', 'slot and serial select a token of a module of yours; give its module too');
       }
+      const quirk = r.oneOf('quirk', quirkNames());
+      if (quirk !== undefined && module !== undefined) {
+        r.fail('quirk', "a quirk is given to the harness's own token; a module of yours has the quirks it has");
+      }
       return {
         key,
         ...(module !== undefined ? { module } : {}),
         ...(slot !== undefined ? { slot: slot as number } : {}),
         ...(serial !== undefined ? { serial } : {}),
         ...(pin ? { pin: parsePin(pin) } : {}),
+        ...(quirk !== undefined ? { quirk } : {}),
       };
     }
     case 'tpm': {

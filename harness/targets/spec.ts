@@ -54,8 +54,12 @@ export type ParsecSource =
 export type PinSetting =
   /** No `user_pin` line: Parsec never logs in. */
   | { readonly kind: 'none' }
-  /** The PIN of the token the harness created, as a plain string, as `hex:` of its bytes, or as `str:` + it. */
-  | { readonly kind: 'token'; readonly format?: 'plain' | 'hex' | 'str' }
+  /**
+   * The PIN of the token the harness made (the quirk token's own PIN, when it has a quirk): as a plain string, as
+   * `hex:` of its bytes, or as `str:` + it; `suffix` is appended to the value as written (a trailing space, `00`
+   * after the hex digits for a NUL byte, a stray character that makes the hex malformed).
+   */
+  | { readonly kind: 'token'; readonly format?: 'plain' | 'hex' | 'str'; readonly suffix?: string }
   /** The value of this environment variable (a vendor token's PIN). */
   | { readonly kind: 'env'; readonly variable: string }
   /** Exactly this configuration value, for values that are not secrets (e.g. a malformed `hex:zz`). */
@@ -69,6 +73,11 @@ export interface Pkcs11Spec {
   readonly key: 'pkcs11';
   /** The PKCS#11 module to load. Without it, the harness creates a SoftHSM2 token of its own for the target. */
   readonly module?: string;
+  /**
+   * The harness's own token with one PIN quirk of real tokens (fixtures/pkcs11-pin/quirks.json): SoftHSM2 behind the
+   * quirk token module. Only without `module`.
+   */
+  readonly quirk?: string;
   readonly slot?: number;
   readonly serial?: string;
   /** Default: the harness token's PIN when it made the token; no PIN for a module of yours. */
@@ -198,6 +207,8 @@ export function parseParsecSource(value: string): ParsecSource {
 /** What a suite or a case changes of the run's spec for a target of its own. */
 export interface SpecChange {
   readonly authenticator?: AuthenticatorSpec;
+  /** Other providers altogether (e.g. only a PKCS#11 provider on a quirk token). */
+  readonly providers?: readonly ProviderSpec[];
   /** Providers in a new priority order, by key: each keeps its settings from the base spec. */
   readonly providerOrder?: readonly ProviderKey[];
   readonly extraConfig?: ExtraConfig;
@@ -209,7 +220,7 @@ export interface SpecChange {
  */
 export function deriveSpec(base: TargetSpec, change: SpecChange): StartableSpec {
   if (base.kind === 'external') throw new Error('a spec cannot be derived from an external target');
-  let providers = base.providers;
+  let providers = change.providers ?? base.providers;
   if (change.providerOrder) {
     providers = change.providerOrder.map((key) => {
       const p = base.providers.find((x) => x.key === key);

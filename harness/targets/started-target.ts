@@ -1,5 +1,6 @@
 import type { ProviderKey } from '../model/providers';
 import type { TargetLog } from './logs';
+import type { TokenObservations } from './token-observations';
 import type { TargetKind, TargetSpec } from './spec';
 
 /** How the harness authenticates to the service it started or attached to. Secrets never appear here. */
@@ -58,4 +59,6 @@ export interface StartedTarget extends AsyncDisposable {
   /** The last lines of Parsec's log, redacted; still available after stop(). */
   logTail(lines?: number): string;
   stop(options?: StopOptions): Promise<void>;
+  /** What the harness's quirk token saw of the service (its login attempts), when the target has one. */
+  tokenObservations?(): TokenObservations | undefined;
 }

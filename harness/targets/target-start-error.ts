@@ -1,3 +1,5 @@
+import type { TokenObservations } from './token-observations';
+
 /** The target did not come up. The message names what failed and carries the log excerpts that explain it. */
 export class TargetStartError extends Error {
   override readonly name = 'TargetStartError';
@@ -6,6 +8,8 @@ export class TargetStartError extends Error {
     readonly reason: string,
     /** Labelled log excerpts (already redacted), e.g. { 'parsec.log': '...' }. */
     readonly logs: Readonly<Record<string, string>> = {},
+    /** What the harness's quirk token saw before the service gave up (its login attempts), when it had one. */
+    readonly token?: TokenObservations,
   ) {
     super(
       [

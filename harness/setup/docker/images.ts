@@ -59,7 +59,9 @@ export const softhsm2Image = (
   log: (l: string) => void,
 ): Promise<EnsuredImage> =>
   ensureImage(
-    onBase(b, `softhsm2-${p11kitSuite}`, 'softhsm2/Dockerfile', ['softhsm2'], { P11KIT_SUITE: p11kitSuite }),
+    onBase(b, `softhsm2-${p11kitSuite}`, 'softhsm2/Dockerfile', ['softhsm2', 'pkcs11/quirk-token.c'], {
+      P11KIT_SUITE: p11kitSuite,
+    }),
     log,
   );
 

@@ -9,8 +9,17 @@ export const HARNESS_APP_NAME = 'parsec-conformance';
 /** A SoftHSM2 token the harness made for one target: its secrets live only in memory and in Parsec's config. */
 export interface HarnessToken {
   readonly serialNumber: string;
+  /** SoftHSM2's own user PIN. */
   readonly userPin: string;
   readonly soPin: string;
+  /** The PIN an application logs in with: SoftHSM2's, or the quirk token's own when the token has a quirk. */
+  readonly appPin: Buffer;
+}
+
+/** The PIN bytes as a configuration string: UTF-8 when they are, else one character per byte (Latin-1). */
+export function pinText(pin: Buffer): string {
+  const utf8 = pin.toString('utf8');
+  return Buffer.from(utf8, 'utf8').equals(pin) ? utf8 : pin.toString('latin1');
 }
 
 /** Where a target's backends are, as the Parsec process under test reaches them. */
@@ -59,11 +68,11 @@ export function pinConfigValue(
           "pin 'token' means the PIN of a token the harness made, but this PKCS#11 provider uses a module of yours; give pin as {kind: 'env', variable: …}",
         );
       }
-      const pin = token.userPin;
-      const hex = Buffer.from(pin, 'utf8').toString('hex');
+      const pin = pinText(token.appPin);
+      const hex = token.appPin.toString('hex');
       const format = setting.format ?? 'plain';
-      const value = format === 'hex' ? `hex:${hex}` : format === 'str' ? `str:${pin}` : pin;
-      return { value, secrets: [pin, hex] };
+      const value = `${format === 'hex' ? `hex:${hex}` : format === 'str' ? `str:${pin}` : pin}${setting.suffix ?? ''}`;
+      return { value, secrets: [pin, hex, token.userPin] };
     }
   }
 }
@@ -152,4 +161,21 @@ export function harnessBackendsOf(spec: ServiceSpec): { readonly token: boolean;
     token: spec.providers.some((p) => p.key === 'pkcs11' && p.module === undefined),
     swtpm: spec.providers.some((p) => p.key === 'tpm' && p.tcti === undefined),
   };
+}
+
+/** The quirk of the harness's own token, when the spec gives it one. */
+export function harnessTokenQuirk(spec: ServiceSpec): string | undefined {
+  const p = spec.providers.find((x) => x.key === 'pkcs11');
+  return p?.key === 'pkcs11' && p.module === undefined ? p.quirk : undefined;
+}
+
+/** The forms a PIN can take in a log or a report, to redact. */
+export function pinSecrets(pin: Buffer): string[] {
+  return [pinText(pin), pin.toString('hex')];
+}
+
+/** The user_pin value a config carries, if any. */
+export function configuredPkcs11Pin(config: ParsecConfigSpec): string | undefined {
+  const p = config.providers.find((x) => x.type === 'pkcs11');
+  return p?.type === 'pkcs11' ? p.userPin : undefined;
 }

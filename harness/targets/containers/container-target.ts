@@ -5,7 +5,17 @@ import type { Readable } from 'node:stream';
 import { GenericContainer, Wait, type StartedTestContainer } from 'testcontainers';
 import { createRunDir, registerCleanup, sweepStaleRunDirs } from '../../lifecycle';
 import { renderParsecConfig } from '../config/parsec-config';
-import { authenticatorOf, harnessBackendsOf, serviceConfig, type HarnessToken } from '../config/service-config';
+import {
+  authenticatorOf,
+  configuredPkcs11Pin,
+  harnessBackendsOf,
+  harnessTokenQuirk,
+  pinSecrets,
+  serviceConfig,
+  type HarnessToken,
+} from '../config/service-config';
+import { LOGIN_ATTEMPTS_FILE, quirkConfigText, quirkTokenPin } from '../quirks';
+import { readLoginAttempts, type TokenObservations } from '../token-observations';
 import { redact, tailFile, type TargetLog } from '../logs';
 import { serialFromShowSlots, TOKEN_LABEL } from '../native/softhsm-token';
 import { parsecVersionOf } from '../parsec-version';
@@ -25,6 +35,9 @@ import { configureTestcontainers } from './testcontainers-env';
 const IN_PARSEC = '/run/parsec-conformance';
 const IN_P11 = '/run/p11';
 const IN_SECRETS = '/run/token-secrets';
+const IN_QUIRK = '/run/quirk';
+const IN_TOKEN_STATE = '/run/token-state';
+const SOFTHSM2_IN_CONTAINER = '/usr/lib/softhsm/libsofthsm2.so';
 /** The TCTI of the swtpm container, seen from the Parsec container that shares its network namespace. */
 const SWTPM_TCTI = 'swtpm:host=127.0.0.1,port=2321';
 const P11_CLIENT = '/usr/local/lib/p11-kit-client.so';
@@ -33,6 +46,9 @@ const LOG_TAIL_LINES = 30;
 const STOP_TIMEOUT_MS = 3000;
 
 interface Parts {
+  /** The quirk token in the SoftHSM2 container, when the token has a quirk. */
+  quirk?: { readonly appPin: Buffer };
+  configuredPin?: string;
   readonly runDir: string;
   readonly id: string;
   readonly secrets: string[];
@@ -102,22 +118,55 @@ export class ContainerTarget extends StartedService<ContainersSpec> {
     return join(this.run.runDir, 'parsec', 'parsec.sock');
   }
 
+  tokenObservations(): TokenObservations | undefined {
+    return observationsOf(this.run);
+  }
+
   /** Container ids by role (parsec, softhsm2, swtpm), e.g. for fault injection. */
   get containerIds(): Readonly<Record<string, string>> {
     return Object.fromEntries(this.run.containers.map((c) => [c.name, c.container.getId()]));
   }
 }
 
+/** The quirk token's record of login attempts, described without PIN bytes. */
+function observationsOf(parts: Parts): TokenObservations | undefined {
+  if (!parts.quirk) return undefined;
+  const file = join(parts.runDir, 'token-state', LOGIN_ATTEMPTS_FILE);
+  return { loginAttempts: readLoginAttempts(file, parts.quirk.appPin, parts.configuredPin) };
+}
+
 function labels(parts: Parts, role: string): Record<string, string> {
   return { ...sessionLabels(), [TARGET_LABEL]: parts.id, 'org.parsec-conformance.role': role };
 }
 
-async function startToken(parts: Parts, image: string): Promise<HarnessToken> {
+async function startToken(parts: Parts, image: string, quirk: string | undefined): Promise<HarnessToken> {
+  const userPin = randomBytes(12).toString('hex');
   const token = {
-    userPin: randomBytes(12).toString('hex'),
+    userPin,
     soPin: randomBytes(12).toString('hex'),
+    appPin: quirk ? quirkTokenPin(quirk) : Buffer.from(userPin),
   };
-  parts.secrets.push(token.userPin, token.soPin);
+  parts.secrets.push(token.userPin, token.soPin, ...pinSecrets(token.appPin));
+  const quirkMounts = [];
+  if (quirk) {
+    // The quirk token runs in the SoftHSM2 container, in front of SoftHSM2; what it records lands on this side.
+    const quirkDir = join(parts.runDir, 'quirk');
+    mkdirSync(quirkDir, { mode: 0o700 });
+    mkdirSync(join(parts.runDir, 'token-state'), { mode: 0o700 });
+    const conf = quirkConfigText({
+      quirk,
+      module: SOFTHSM2_IN_CONTAINER,
+      realPin: userPin,
+      appPin: token.appPin,
+      stateDir: IN_TOKEN_STATE,
+    });
+    writeFileSync(join(quirkDir, 'quirk.conf'), conf, { mode: 0o600 });
+    parts.quirk = { appPin: token.appPin };
+    quirkMounts.push(
+      { source: quirkDir, target: IN_QUIRK, mode: 'ro' as const },
+      { source: join(parts.runDir, 'token-state'), target: IN_TOKEN_STATE },
+    );
+  }
   const secrets = join(parts.runDir, 'token-secrets');
   mkdirSync(secrets, { mode: 0o700 });
   // Read once by the container's entrypoint, removed as soon as the token is up.
@@ -129,6 +178,7 @@ async function startToken(parts: Parts, image: string): Promise<HarnessToken> {
       .withBindMounts([
         { source: join(parts.runDir, 'p11'), target: IN_P11 },
         { source: secrets, target: IN_SECRETS, mode: 'ro' },
+        ...quirkMounts,
       ])
       .withLabels(labels(parts, 'softhsm2'))
       .withLogConsumer(logInto(parts, 'softhsm2'))
@@ -184,7 +234,7 @@ async function bringUp(
 
   // Both backends start at once; settled both, so that one failing leaves no half-started other behind.
   const [tokenStart, swtpmStart] = await Promise.allSettled([
-    needs.token && images.softhsm2 ? startToken(parts, images.softhsm2) : undefined,
+    needs.token && images.softhsm2 ? startToken(parts, images.softhsm2, harnessTokenQuirk(spec)) : undefined,
     needs.swtpm && images.swtpm ? startSwtpm(parts, images.swtpm) : undefined,
   ]);
   for (const r of [tokenStart, swtpmStart]) if (r.status === 'rejected') throw r.reason;
@@ -202,6 +252,7 @@ async function bringUp(
     { allowRoot: true, socketPath: `${IN_PARSEC}/parsec.sock`, sqliteDbPath: `${IN_PARSEC}/kim-mappings.sqlite3` },
   );
   parts.secrets.push(...config.secrets);
+  parts.configuredPin = configuredPkcs11Pin(config.value);
   writeFileSync(join(parts.runDir, 'parsec', 'config.toml'), renderParsecConfig(config.value), { mode: 0o600 });
 
   let parsec = new GenericContainer(images.parsec)
@@ -247,16 +298,18 @@ export async function startContainerTarget(spec: ContainersSpec, o: StartOptions
     await bringUp(spec, images, parts, log, readyMs);
   } catch (err) {
     await stopAll(parts);
+    const token = observationsOf(parts);
     const logs = Object.fromEntries(
       logsOf(parts).map((l) => [`${l.name} container log`, tailFile(l.path, LOG_TAIL_LINES, parts.secrets)]),
     );
     teardownFiles(parts);
     await removeEphemeralImages(images.ephemeral);
     const reason = redact(err instanceof TargetStartError ? err.reason : (err as Error).message, parts.secrets);
-    throw new TargetStartError(err instanceof TargetStartError ? reason : `container target start failed: ${reason}`, {
-      ...logs,
-      ...(err instanceof TargetStartError ? err.logs : {}),
-    });
+    throw new TargetStartError(
+      err instanceof TargetStartError ? reason : `container target start failed: ${reason}`,
+      { ...logs, ...(err instanceof TargetStartError ? err.logs : {}) },
+      token,
+    );
   }
   const startupMs = Date.now() - started;
   let versions: TargetVersions;

@@ -3,7 +3,17 @@ import { join } from 'node:path';
 import { createRunDir, registerCleanup, spawnWatched, sweepStaleRunDirs, type WatchedProcess } from '../../lifecycle';
 import type { ParsecBinary } from '../../setup';
 import { renderParsecConfig } from '../config/parsec-config';
-import { authenticatorOf, harnessBackendsOf, serviceConfig, type ResolvedBackends } from '../config/service-config';
+import {
+  authenticatorOf,
+  configuredPkcs11Pin,
+  harnessBackendsOf,
+  harnessTokenQuirk,
+  pinSecrets,
+  serviceConfig,
+  type ResolvedBackends,
+} from '../config/service-config';
+import { LOGIN_ATTEMPTS_FILE, QUIRK_CONFIG_ENV, quirkConfigText, quirkTokenPin } from '../quirks';
+import { readLoginAttempts, type TokenObservations } from '../token-observations';
 import { redact, tailFile, type TargetLog } from '../logs';
 import { waitForPing } from '../readiness';
 import { describeParsecSource, type NativeSpec } from '../spec';
@@ -16,13 +26,17 @@ import { nativeBackendVersions } from './backend-versions';
 import { resolveNativeParsec } from './native-parsec';
 import { createSoftHsmToken, type SoftHsmToken } from './softhsm-token';
 import { startSwtpm, type RunningSwtpm } from './swtpm';
-import { SOFTHSM2_LIBRARY } from '../../setup';
+import { ensurePkcs11Tools, SOFTHSM2_LIBRARY } from '../../setup';
 
 // A Unix socket path longer than this cannot be bound (sun_path is 108 bytes including the NUL).
 const MAX_SOCKET_PATH = 107;
 const LOG_TAIL_LINES = 30;
 
 interface RunParts {
+  /** The quirk token's configuration, when the token has a quirk. */
+  quirkConfig?: string;
+  /** The user_pin value as written into Parsec's config, to describe what the token saw. */
+  configuredPin?: string;
   readonly runDir: string;
   readonly secrets: string[];
   unregister?: () => void;
@@ -58,6 +72,17 @@ export class NativeTarget extends StartedService<NativeSpec> {
   get workDir(): string {
     return this.run.runDir;
   }
+
+  tokenObservations(): TokenObservations | undefined {
+    return observationsOf(this.run);
+  }
+}
+
+/** The quirk token's record of login attempts, described without PIN bytes. */
+function observationsOf(parts: RunParts): TokenObservations | undefined {
+  if (!parts.token || !parts.quirkConfig) return undefined;
+  const file = join(parts.runDir, 'tokens', LOGIN_ATTEMPTS_FILE);
+  return { loginAttempts: readLoginAttempts(file, parts.token.appPin, parts.configuredPin) };
 }
 
 function logsOf(parts: RunParts): TargetLog[] {
@@ -110,17 +135,32 @@ async function bringUp(
     throw new TargetStartError(`socket path ${socketPath} is longer than ${MAX_SOCKET_PATH} bytes; set TMPDIR shorter`);
   }
   const needs = harnessBackendsOf(spec);
+  let tokenModule = SOFTHSM2_LIBRARY;
   if (needs.token) {
-    parts.token = await createSoftHsmToken(runDir);
+    const quirk = harnessTokenQuirk(spec);
+    parts.token = await createSoftHsmToken(runDir, quirk ? quirkTokenPin(quirk) : undefined);
     parts.secrets.push(parts.token.userPin, parts.token.soPin);
-    log(`SoftHSM2 token ${parts.token.serialNumber} created`);
+    if (quirk) {
+      parts.secrets.push(...pinSecrets(parts.token.appPin));
+      tokenModule = (await ensurePkcs11Tools(log)).quirkModule;
+      parts.quirkConfig = join(runDir, 'quirk.conf');
+      const conf = quirkConfigText({
+        quirk,
+        module: SOFTHSM2_LIBRARY,
+        realPin: parts.token.userPin,
+        appPin: parts.token.appPin,
+        stateDir: join(runDir, 'tokens'),
+      });
+      writeFileSync(parts.quirkConfig, conf, { mode: 0o600 });
+    }
+    log(`SoftHSM2 token ${parts.token.serialNumber} created${quirk ? ` behind the ${quirk} quirk token` : ''}`);
   }
   if (needs.swtpm) {
     parts.swtpm = await startSwtpm(runDir);
     log(`swtpm listening on 127.0.0.1:${parts.swtpm.port}`);
   }
   const backends: ResolvedBackends = {
-    ...(parts.token ? { token: parts.token, harnessModule: SOFTHSM2_LIBRARY } : {}),
+    ...(parts.token ? { token: parts.token, harnessModule: tokenModule } : {}),
     ...(parts.swtpm ? { swtpmTcti: parts.swtpm.tcti } : {}),
   };
   const config = serviceConfig(spec, backends, {
@@ -129,6 +169,7 @@ async function bringUp(
     sqliteDbPath: join(runDir, 'kim-mappings.sqlite3'),
   });
   parts.secrets.push(...config.secrets);
+  parts.configuredPin = configuredPkcs11Pin(config.value);
   const configPath = join(runDir, 'config.toml');
   // It may hold the token's user PIN or the TPM's owner auth.
   writeFileSync(configPath, renderParsecConfig(config.value), { mode: 0o600 });
@@ -136,7 +177,7 @@ async function bringUp(
   const { command, args } = parsecCommand(parsec, configPath);
   const proc = spawnWatched(command, args, {
     cwd: runDir,
-    env: parsecEnv(parsec, parts.token),
+    env: { ...parsecEnv(parsec, parts.token), ...(parts.quirkConfig ? { [QUIRK_CONFIG_ENV]: parts.quirkConfig } : {}) },
     logPath: join(runDir, 'parsec.log'),
   });
   parts.parsec = proc;
@@ -174,10 +215,15 @@ export async function startNativeTarget(spec: NativeSpec, o: StartOptions = {}):
     const logs = Object.fromEntries(
       logsOf(parts).map((l) => [`${l.name}.log`, tailFile(l.path, LOG_TAIL_LINES, parts.secrets)]),
     );
+    const token = observationsOf(parts);
     await teardown(parts);
     if (err instanceof TargetStartError)
-      throw new TargetStartError(redact(err.reason, parts.secrets), { ...logs, ...err.logs });
-    throw new TargetStartError(`native target start failed: ${redact((err as Error).message, parts.secrets)}`, logs);
+      throw new TargetStartError(redact(err.reason, parts.secrets), { ...logs, ...err.logs }, token);
+    throw new TargetStartError(
+      `native target start failed: ${redact((err as Error).message, parts.secrets)}`,
+      logs,
+      token,
+    );
   }
   const startupMs = Date.now() - started;
   let versions: TargetVersions;

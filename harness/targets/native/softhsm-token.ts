@@ -37,8 +37,11 @@ export function serialFromShowSlots(output: string, label: string): string | und
   return undefined;
 }
 
-/** A fresh SoftHSM2 token in `runDir/tokens`, with random PINs created for this run only. */
-export async function createSoftHsmToken(runDir: string): Promise<SoftHsmToken> {
+/**
+ * A fresh SoftHSM2 token in `runDir/tokens`, with random PINs created for this run only. `appPin` is the PIN an
+ * application logs in with: SoftHSM2's own, or the one of the quirk token that will wrap it.
+ */
+export async function createSoftHsmToken(runDir: string, appPin?: Buffer): Promise<SoftHsmToken> {
   const tokenDir = join(runDir, 'tokens');
   mkdirSync(tokenDir, { recursive: true, mode: 0o700 });
   const confPath = join(runDir, 'softhsm2.conf');
@@ -65,5 +68,5 @@ export async function createSoftHsmToken(runDir: string): Promise<SoftHsmToken> 
       'softhsm2-util output': redact(outputTail(slots.output, 30), [userPin, soPin]),
     });
   }
-  return { confPath, serialNumber, userPin, soPin };
+  return { confPath, serialNumber, userPin, soPin, appPin: appPin ?? Buffer.from(userPin) };
 }

@@ -3,7 +3,7 @@ import { TargetStartError } from '../../../harness/targets';
 import { parseDpkgQuery } from '../../../harness/setup';
 import { componentVersions } from '../../../harness/targets/versions';
 
-const TOKEN = { serialNumber: 'abc', userPin: 'c0ffee', soPin: 'so-secret' };
+const TOKEN = { serialNumber: 'abc', userPin: 'c0ffee', soPin: 'so-secret', appPin: Buffer.from('c0ffee') };
 
 describe('PIN settings become user_pin values, never spec data', () => {
   it('writes the harness token PIN plain, as hex: of its bytes, or as str:', () => {
