@@ -53,7 +53,8 @@ export function buildResults(
       let message = '';
       if (status === 'failed') message = firstLines(a.failureMessages.join('\n'));
       else if (status === 'unexpected-pass') message = `expected to fail (${meta?.expectedFailure?.reason}) but passed`;
-      else if (status === 'expected-fail') message = `${meta?.expectedFailure?.reason}; observed: ${observed.get(id) ?? 'n/a'}`;
+      else if (status === 'expected-fail')
+        message = `${meta?.expectedFailure?.reason}; observed: ${observed.get(id) ?? 'n/a'}`;
       else if (status === 'skipped') message = meta?.skipReason ?? 'skipped without a recorded reason';
       cases.push({
         id,

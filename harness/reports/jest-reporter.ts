@@ -62,7 +62,11 @@ export default class ConformanceReporter implements Pick<Reporter, 'onRunComplet
     const { written, errors } = writeReports(results, this.options.outDir);
     lastRun.results = results;
     lastRun.reportErrors = errors;
-    const out = [...summaryLines(results), ...written.map((w) => `  wrote ${w}`), ...errors.map((e) => `  REPORT ERROR ${e}`)];
+    const out = [
+      ...summaryLines(results),
+      ...written.map((w) => `  wrote ${w}`),
+      ...errors.map((e) => `  REPORT ERROR ${e}`),
+    ];
     process.stderr.write(`\n${out.join('\n')}\n`);
   }
 }

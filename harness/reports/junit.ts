@@ -4,17 +4,26 @@ const XML_ESCAPES: Record<string, string> = { '&': '&amp;', '<': '&lt;', '>': '&
 
 /** Escapes text for XML 1.0 and drops the control characters XML cannot carry at all. */
 export function xmlEscape(text: string): string {
-  // eslint-disable-next-line no-control-regex
-  return text.replace(/[\u0000-\u0008\u000B\u000C\u000E-\u001F\uFFFE\uFFFF]/g, '').replace(/[&<>"']/g, (c) => XML_ESCAPES[c]);
+  return (
+    text
+      // eslint-disable-next-line no-control-regex
+      .replace(/[\u0000-\u0008\u000B\u000C\u000E-\u001F\uFFFE\uFFFF]/g, '')
+      .replace(/[&<>"']/g, (c) => XML_ESCAPES[c])
+  );
 }
 
 function seconds(ms: number): string {
   return (ms / 1000).toFixed(3);
 }
 
-/** `<provider>.<suite>`, or `<provider>.<suite>.<variant>` for a variant's cases. */
+/**
+ * `<provider>.<suite>`, or `<provider>.<suite>.<variant>` for a variant's cases. A suite whose name already begins with
+ * its provider's key and a '-' is about that provider alone, so the provider is not repeated: the PIN matrix's cases
+ * (provider `pkcs11`, suite `pkcs11-pin`) are `pkcs11-pin.<quirk>`, not `pkcs11.pkcs11-pin.<quirk>`.
+ */
 function classnameOf(c: CaseResult): string {
-  return [c.provider, c.suite, ...(c.variant !== undefined ? [c.variant] : [])].join('.');
+  const provider = c.suite.startsWith(`${c.provider}-`) ? [] : [c.provider];
+  return [...provider, c.suite, ...(c.variant !== undefined ? [c.variant] : [])].join('.');
 }
 
 function caseXml(c: CaseResult): string {
@@ -26,7 +35,12 @@ function caseXml(c: CaseResult): string {
       return [open, idProp, close].join('\n');
     case 'expected-fail':
       // A known deviation is not a regression; JUnit has no such state, so it passes with its reason on record.
-      return [open, idProp, `      <system-out>${xmlEscape(`expected failure: ${c.message}`)}</system-out>`, close].join('\n');
+      return [
+        open,
+        idProp,
+        `      <system-out>${xmlEscape(`expected failure: ${c.message}`)}</system-out>`,
+        close,
+      ].join('\n');
     case 'skipped':
       return [open, idProp, `      <skipped message="${xmlEscape(c.message)}"/>`, close].join('\n');
     case 'failed':
@@ -42,7 +56,7 @@ function caseXml(c: CaseResult): string {
   }
 }
 
-/** One <testsuite> per `<provider>.<suite>` classname, so CI tools group cases the way the suites are laid out. */
+/** One <testsuite> per classname (see classnameOf), so CI tools group cases the way the suites are laid out. */
 export function renderJunit(results: RunResults): string {
   const groups = new Map<string, CaseResult[]>();
   for (const c of results.cases) {

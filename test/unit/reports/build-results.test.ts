@@ -43,19 +43,43 @@ function aggregated(files: unknown[]): Pick<AggregatedResult, 'testResults' | 's
 
 const metas = new Map<string, CaseMeta>([
   ['mbed/ping/passes', { id: 'mbed/ping/passes', suite: 'ping', provider: 'mbed', opcode: 'Ping', title: 'passes' }],
-  ['mbed/ping/skips', { id: 'mbed/ping/skips', suite: 'ping', provider: 'mbed', opcode: 'Ping', title: 'skips', skipReason: 'because' }],
+  [
+    'mbed/ping/skips',
+    { id: 'mbed/ping/skips', suite: 'ping', provider: 'mbed', opcode: 'Ping', title: 'skips', skipReason: 'because' },
+  ],
   [
     'mbed/ping/deviates',
-    { id: 'mbed/ping/deviates', suite: 'ping', provider: 'mbed', opcode: 'Ping', title: 'deviates', expectedFailure: { reason: 'known', source: 'f' } },
+    {
+      id: 'mbed/ping/deviates',
+      suite: 'ping',
+      provider: 'mbed',
+      opcode: 'Ping',
+      title: 'deviates',
+      expectedFailure: { reason: 'known', source: 'f' },
+    },
   ],
   [
     'mbed/ping/fixed',
-    { id: 'mbed/ping/fixed', suite: 'ping', provider: 'mbed', opcode: 'Ping', title: 'fixed', expectedFailure: { reason: 'known', source: 'f' } },
+    {
+      id: 'mbed/ping/fixed',
+      suite: 'ping',
+      provider: 'mbed',
+      opcode: 'Ping',
+      title: 'fixed',
+      expectedFailure: { reason: 'known', source: 'f' },
+    },
   ],
   ['mbed/ping/lost', { id: 'mbed/ping/lost', suite: 'ping', provider: 'mbed', opcode: 'Ping', title: 'lost' }],
   [
     'core/ping/v1/in-a-variant',
-    { id: 'core/ping/v1/in-a-variant', suite: 'ping', variant: 'v1', provider: 'core', opcode: 'Ping', title: 'in a variant' },
+    {
+      id: 'core/ping/v1/in-a-variant',
+      suite: 'ping',
+      variant: 'v1',
+      provider: 'core',
+      opcode: 'Ping',
+      title: 'in a variant',
+    },
   ],
 ]);
 
@@ -72,7 +96,12 @@ describe('buildResults', () => {
           assertion(['core', 'ping', 'v1'], 'in a variant', 'passed'),
         ],
       },
-      { testFilePath: '/root/suites/core/broken.test.ts', testResults: [], failureMessage: '\u001b[31mSyntaxError\u001b[0m: x', testExecError: { message: 'x' } },
+      {
+        testFilePath: '/root/suites/core/broken.test.ts',
+        testResults: [],
+        failureMessage: '\u001b[31mSyntaxError\u001b[0m: x',
+        testExecError: { message: 'x' },
+      },
     ]),
     context,
     metas,
@@ -116,6 +145,15 @@ describe('buildResults', () => {
   it('serialises results.json with the documented keys', () => {
     const json = JSON.parse(renderResultsJson(results));
     expect(Object.keys(json)).toEqual(['target', 'startedAt', 'durationMs', 'cases']);
-    expect(Object.keys(json.cases[0])).toEqual(['id', 'suite', 'provider', 'opcode', 'title', 'status', 'durationMs', 'message']);
+    expect(Object.keys(json.cases[0])).toEqual([
+      'id',
+      'suite',
+      'provider',
+      'opcode',
+      'title',
+      'status',
+      'durationMs',
+      'message',
+    ]);
   });
 });

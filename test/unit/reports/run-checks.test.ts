@@ -25,13 +25,21 @@ describe('coverageGaps', () => {
   it('names every opcode of the protocol without an executed case, and whether the provider lists it', () => {
     const covered = OPCODE_NAMES.filter((n) => n !== 'PsaSignHash' && n !== 'PsaAeadEncrypt').map((n) => executed(n));
     const gaps = coverageGaps(context, [...covered, executed('PsaAeadEncrypt', 'skipped')]);
-    expect(gaps.map((g) => g.id)).toEqual(['harness/coverage/mbed-PsaSignHash', 'harness/coverage/mbed-PsaAeadEncrypt']);
+    expect(gaps.map((g) => g.id)).toEqual([
+      'harness/coverage/mbed-PsaSignHash',
+      'harness/coverage/mbed-PsaAeadEncrypt',
+    ]);
     expect(gaps[0]?.message).toBe('PsaSignHash (0x04) ran zero cases on provider mbed, which lists it');
     expect(gaps[1]?.message).toBe('PsaAeadEncrypt (0x11) ran zero cases on provider mbed');
     expect(gaps.every((g) => g.status === 'failed')).toBe(true);
   });
   it('counts expected failures as executed', () => {
-    expect(coverageGaps(context, OPCODE_NAMES.map((n) => executed(n, 'expected-fail')))).toEqual([]);
+    expect(
+      coverageGaps(
+        context,
+        OPCODE_NAMES.map((n) => executed(n, 'expected-fail')),
+      ),
+    ).toEqual([]);
   });
 });
 
@@ -41,7 +49,13 @@ describe('staleExpectations', () => {
     file: {
       product: 'parsec',
       version: '1.4.1',
-      entries: cases.map((c) => ({ case: c, expect: 'fail' as const, reason: 'r', evidence: 'e', ...(targets ? { targets } : {}) })),
+      entries: cases.map((c) => ({
+        case: c,
+        expect: 'fail' as const,
+        reason: 'r',
+        evidence: 'e',
+        ...(targets ? { targets } : {}),
+      })),
     },
   });
   it('passes when every entry matches a declared case', () => {
