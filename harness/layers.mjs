@@ -21,8 +21,21 @@ export const LAYERS = {
   context: ['wire', 'model', 'targets'],
   kit: ['wire', 'model', 'lifecycle', 'oracle', 'capabilities', 'setup', 'targets', 'client', 'context'],
   reports: ['wire', 'model', 'context', 'kit'],
+  tokens: ['model', 'lifecycle', 'setup'],
   bench: ['wire', 'model', 'lifecycle', 'setup', 'targets'],
-  run: ['wire', 'model', 'lifecycle', 'capabilities', 'setup', 'targets', 'context', 'kit', 'reports', 'bench'],
+  run: [
+    'wire',
+    'model',
+    'lifecycle',
+    'capabilities',
+    'setup',
+    'targets',
+    'tokens',
+    'context',
+    'kit',
+    'reports',
+    'bench',
+  ],
 };
 
 /** Top-level project folders the library never imports: the suites and their bodies depend on it. */

@@ -3,14 +3,18 @@
  * bytes taken from the environment (raw, or hex for bytes an environment value cannot carry), never from the
  * command line. It prints one JSON object on stdout; return values are numbers, named by the harness.
  *
- *   pkcs11-probe info  --module LIB [--slot N | --serial S]
- *   pkcs11-probe login --module LIB [--slot N | --serial S] (--pin-env VAR | --pin-hex-env VAR | --null-pin)
- *                      [--so] [--second-session] [--ec-point] [--keep]
+ *   pkcs11-probe info  --module LIB [--slot N | --serial S] [--find-ec-point]
+ *   pkcs11-probe login --module LIB [--slot N | --serial S] (--pin-env VAR | --pin-hex-env VAR | --null-pin | --no-login)
+ *                      [--so] [--second-session] [--ec-point] [--list-objects] [--create-token-key LABEL] [--keep]
  *
  * `login` opens a read-write session and logs in. --second-session then opens another session and reports its
  * state (a shared login shows as user functions). --ec-point makes a P-256 key pair as session objects (gone when
  * the session closes) and reports how CKA_EC_POINT is encoded. Sessions are closed at the end (and the user logged
- * out) unless --keep, which leaves the login to the module's finalisation.
+ * out) unless --keep, which leaves the login to the module's finalisation. `info --find-ec-point` reads the encoding
+ * from an EC public key already on the token, if a public one is there, without creating anything.
+ * --no-login opens the session without logging in (its state shows whether the token logs sessions in by itself).
+ * --list-objects lists the objects the session sees (class, key type, label, CKA_ID in hex; no values).
+ * --create-token-key makes a persistent P-256 key pair with that label (for tests that need a key of "somebody else").
  */
 #include <dlfcn.h>
 #include <stdio.h>
@@ -21,7 +25,12 @@
 static CK_FUNCTION_LIST_PTR f;
 
 static void fail(const char *message) {
-  printf("{\"error\":\"%s\"}\n", message);
+  printf("{\"error\":\"");
+  for (const char *c = message; *c; c++) {
+    if (*c == '"' || *c == '\\') printf("\\%c", *c);
+    else if ((unsigned char)*c >= 0x20) putchar(*c);
+  }
+  printf("\"}\n");
   exit(2);
 }
 
@@ -54,7 +63,8 @@ static int hex_pin(const char *hex, unsigned char *out, size_t *len) {
 struct options {
   const char *command, *module, *serial, *pin_env, *pin_hex_env;
   long slot;
-  int null_pin, so, second_session, ec_point, keep;
+  const char *create_label;
+  int null_pin, no_login, so, second_session, ec_point, keep, find_ec_point, list_objects;
 };
 
 static void parse(int argc, char **argv, struct options *o) {
@@ -71,10 +81,14 @@ static void parse(int argc, char **argv, struct options *o) {
     else if (strcmp(a, "--pin-env") == 0 && next) o->pin_env = argv[++i];
     else if (strcmp(a, "--pin-hex-env") == 0 && next) o->pin_hex_env = argv[++i];
     else if (strcmp(a, "--null-pin") == 0) o->null_pin = 1;
+    else if (strcmp(a, "--no-login") == 0) o->no_login = 1;
+    else if (strcmp(a, "--list-objects") == 0) o->list_objects = 1;
+    else if (strcmp(a, "--create-token-key") == 0 && next) o->create_label = argv[++i];
     else if (strcmp(a, "--so") == 0) o->so = 1;
     else if (strcmp(a, "--second-session") == 0) o->second_session = 1;
     else if (strcmp(a, "--ec-point") == 0) o->ec_point = 1;
     else if (strcmp(a, "--keep") == 0) o->keep = 1;
+    else if (strcmp(a, "--find-ec-point") == 0) o->find_ec_point = 1;
     else fail("unknown option or missing value");
   }
   if (o->module == NULL) fail("--module is required");
@@ -135,6 +149,8 @@ static CK_SLOT_ID choose_slot(const struct options *o, int print) {
   return (CK_SLOT_ID)chosen;
 }
 
+static const char *existing_ec_point(CK_SLOT_ID slot);
+
 static void info(const struct options *o) {
   CK_INFO li;
   if (f->C_GetInfo(&li) != CKR_OK) fail("C_GetInfo failed");
@@ -145,7 +161,9 @@ static void info(const struct options *o) {
   printf(",\"cryptokiVersion\":\"%u.%u\",\"libraryVersion\":\"%u.%u\"}", li.cryptokiVersion.major,
          li.cryptokiVersion.minor, li.libraryVersion.major, li.libraryVersion.minor);
   CK_SLOT_ID slot = choose_slot(o, 1);
-  printf(",\"slot\":%lu,\"mechanisms\":[", (unsigned long)slot);
+  printf(",\"slot\":%lu", (unsigned long)slot);
+  if (o->find_ec_point) printf(",\"existingEcPoint\":\"%s\"", existing_ec_point(slot));
+  printf(",\"mechanisms\":[");
   CK_ULONG n = 0;
   if (f->C_GetMechanismList(slot, NULL, &n) == CKR_OK && n > 0) {
     CK_MECHANISM_TYPE *m = calloc(n, sizeof *m);
@@ -164,6 +182,33 @@ static void info(const struct options *o) {
 }
 
 /* "der" when CKA_EC_POINT holds the point in a DER OCTET STRING (as PKCS#11 says), "raw" when bare. */
+static const char *classify_ec_point(CK_SESSION_HANDLE s, CK_OBJECT_HANDLE key) {
+  unsigned char point[256];
+  CK_ATTRIBUTE get = {CKA_EC_POINT, point, sizeof point};
+  if (f->C_GetAttributeValue(s, key, &get, 1) != CKR_OK) return "unknown";
+  if (get.ulValueLen >= 3 && point[0] == 0x04 && point[1] == get.ulValueLen - 2 && point[2] == 0x04) return "der";
+  if (get.ulValueLen >= 3 && point[0] == 0x04 && get.ulValueLen % 2 == 1) return "raw";
+  return "unknown";
+}
+
+/* The encoding of an EC public key that is already on the token and public, or "none" when there is no such key. */
+static const char *existing_ec_point(CK_SLOT_ID slot) {
+  CK_SESSION_HANDLE s;
+  if (f->C_OpenSession(slot, CKF_SERIAL_SESSION, NULL, NULL, &s) != CKR_OK) return "unknown";
+  CK_OBJECT_CLASS cls = CKO_PUBLIC_KEY;
+  CK_KEY_TYPE type = CKK_EC;
+  CK_ATTRIBUTE find[] = {{CKA_CLASS, &cls, sizeof cls}, {CKA_KEY_TYPE, &type, sizeof type}};
+  const char *encoding = "none";
+  CK_OBJECT_HANDLE key;
+  CK_ULONG found = 0;
+  if (f->C_FindObjectsInit(s, find, 2) == CKR_OK) {
+    if (f->C_FindObjects(s, &key, 1, &found) == CKR_OK && found == 1) encoding = classify_ec_point(s, key);
+    f->C_FindObjectsFinal(s);
+  }
+  f->C_CloseSession(s);
+  return encoding;
+}
+
 static const char *ec_point_encoding(CK_SESSION_HANDLE s, CK_RV *rv_out) {
   CK_MECHANISM mech = {CKM_EC_KEY_PAIR_GEN, NULL, 0};
   static const unsigned char p256[] = {0x06, 0x08, 0x2a, 0x86, 0x48, 0xce, 0x3d, 0x03, 0x01, 0x07};
@@ -173,23 +218,70 @@ static const char *ec_point_encoding(CK_SESSION_HANDLE s, CK_RV *rv_out) {
   CK_OBJECT_HANDLE hpub, hpriv;
   *rv_out = f->C_GenerateKeyPair(s, &mech, pub, 3, priv, 3, &hpub, &hpriv);
   if (*rv_out != CKR_OK) return "unknown";
-  unsigned char point[256];
-  CK_ATTRIBUTE get = {CKA_EC_POINT, point, sizeof point};
-  const char *encoding = "unknown";
-  if (f->C_GetAttributeValue(s, hpub, &get, 1) == CKR_OK) {
-    if (get.ulValueLen == 67 && point[0] == 0x04 && point[1] == 65 && point[2] == 0x04) encoding = "der";
-    else if (get.ulValueLen == 65 && point[0] == 0x04) encoding = "raw";
-  }
+  const char *encoding = classify_ec_point(s, hpub);
   f->C_DestroyObject(s, hpriv);
   f->C_DestroyObject(s, hpub);
   return encoding;
+}
+
+static void print_hex(const unsigned char *bytes, CK_ULONG n) {
+  putchar('"');
+  for (CK_ULONG i = 0; i < n; i++) printf("%02x", bytes[i]);
+  putchar('"');
+}
+
+/* Every object the session sees: class, key type, label and CKA_ID, never a value. */
+static void list_objects(CK_SESSION_HANDLE s) {
+  printf(",\"objects\":[");
+  if (f->C_FindObjectsInit(s, NULL, 0) != CKR_OK) {
+    printf("]");
+    return;
+  }
+  CK_OBJECT_HANDLE handles[64];
+  CK_ULONG found = 0;
+  int first = 1;
+  while (f->C_FindObjects(s, handles, 64, &found) == CKR_OK && found > 0) {
+    for (CK_ULONG i = 0; i < found; i++) {
+      CK_OBJECT_CLASS cls = (CK_OBJECT_CLASS)-1;
+      CK_KEY_TYPE type = (CK_KEY_TYPE)-1;
+      unsigned char label[256], id[256];
+      CK_ATTRIBUTE a[] = {{CKA_CLASS, &cls, sizeof cls}, {CKA_KEY_TYPE, &type, sizeof type},
+                          {CKA_LABEL, label, sizeof label}, {CKA_ID, id, sizeof id}};
+      /* Attributes an object lacks come back unavailable, each on its own. */
+      f->C_GetAttributeValue(s, handles[i], a, 4);
+      printf("%s{\"class\":%ld,\"keyType\":%ld,\"label\":", first ? "" : ",", (long)cls, (long)type);
+      first = 0;
+      if (a[2].ulValueLen == CK_UNAVAILABLE_INFORMATION) printf("null");
+      else print_text(label, a[2].ulValueLen);
+      printf(",\"id\":");
+      if (a[3].ulValueLen == CK_UNAVAILABLE_INFORMATION) printf("null");
+      else print_hex(id, a[3].ulValueLen);
+      putchar('}');
+    }
+  }
+  f->C_FindObjectsFinal(s);
+  printf("]");
+}
+
+/* A persistent P-256 key pair labelled `label`, as a key that was on the token before a run. */
+static CK_RV create_token_key(CK_SESSION_HANDLE s, const char *label) {
+  CK_MECHANISM mech = {CKM_EC_KEY_PAIR_GEN, NULL, 0};
+  static const unsigned char p256[] = {0x06, 0x08, 0x2a, 0x86, 0x48, 0xce, 0x3d, 0x03, 0x01, 0x07};
+  CK_BBOOL yes = CK_TRUE;
+  CK_ULONG n = (CK_ULONG)strlen(label);
+  CK_ATTRIBUTE pub[] = {{CKA_EC_PARAMS, (void *)p256, sizeof p256}, {CKA_TOKEN, &yes, sizeof yes},
+                        {CKA_VERIFY, &yes, sizeof yes}, {CKA_LABEL, (void *)label, n}, {CKA_ID, (void *)label, n}};
+  CK_ATTRIBUTE priv[] = {{CKA_TOKEN, &yes, sizeof yes}, {CKA_SIGN, &yes, sizeof yes}, {CKA_PRIVATE, &yes, sizeof yes},
+                         {CKA_LABEL, (void *)label, n}, {CKA_ID, (void *)label, n}};
+  CK_OBJECT_HANDLE hpub, hpriv;
+  return f->C_GenerateKeyPair(s, &mech, pub, 5, priv, 5, &hpub, &hpriv);
 }
 
 static void login(const struct options *o) {
   unsigned char pin[256];
   size_t len = 0;
   const unsigned char *pin_ptr = pin;
-  if (o->null_pin) {
+  if (o->null_pin || o->no_login) {
     pin_ptr = NULL;
   } else if (o->pin_env) {
     const char *v = getenv(o->pin_env);
@@ -201,7 +293,7 @@ static void login(const struct options *o) {
     const char *v = getenv(o->pin_hex_env);
     if (v == NULL || hex_pin(v, pin, &len) != 0) fail("the hex PIN variable is not set or not hex");
   } else {
-    fail("login needs --pin-env, --pin-hex-env or --null-pin");
+    fail("login needs --pin-env, --pin-hex-env, --null-pin or --no-login");
   }
   CK_SLOT_ID slot = choose_slot(o, 0);
   CK_SESSION_HANDLE s1, s2;
@@ -210,22 +302,30 @@ static void login(const struct options *o) {
     printf("{\"slot\":%lu,\"openSession\":%lu}\n", (unsigned long)slot, (unsigned long)rv);
     return;
   }
-  rv = f->C_Login(s1, o->so ? CKU_SO : CKU_USER, (CK_UTF8CHAR_PTR)pin_ptr, (CK_ULONG)len);
-  memset(pin, 0, sizeof pin);
-  printf("{\"slot\":%lu,\"login\":%lu", (unsigned long)slot, (unsigned long)rv);
   CK_SESSION_INFO si;
+  printf("{\"slot\":%lu", (unsigned long)slot);
+  if (f->C_GetSessionInfo(s1, &si) == CKR_OK) printf(",\"stateBeforeLogin\":%lu", (unsigned long)si.state);
+  if (o->no_login) {
+    rv = CKR_USER_NOT_LOGGED_IN;
+  } else {
+    rv = f->C_Login(s1, o->so ? CKU_SO : CKU_USER, (CK_UTF8CHAR_PTR)pin_ptr, (CK_ULONG)len);
+    printf(",\"login\":%lu", (unsigned long)rv);
+  }
+  memset(pin, 0, sizeof pin);
   if (f->C_GetSessionInfo(s1, &si) == CKR_OK) printf(",\"state\":%lu", (unsigned long)si.state);
   if (o->second_session && f->C_OpenSession(slot, CKF_SERIAL_SESSION | CKF_RW_SESSION, NULL, NULL, &s2) == CKR_OK) {
     if (f->C_GetSessionInfo(s2, &si) == CKR_OK) printf(",\"secondSessionState\":%lu", (unsigned long)si.state);
     if (!o->keep) f->C_CloseSession(s2);
   }
+  if (o->create_label) printf(",\"createTokenKey\":%lu", (unsigned long)create_token_key(s1, o->create_label));
+  if (o->list_objects) list_objects(s1);
   if (o->ec_point) {
     CK_RV gen;
     const char *encoding = ec_point_encoding(s1, &gen);
     printf(",\"ecKeyPairGen\":%lu,\"ecPoint\":\"%s\"", (unsigned long)gen, encoding);
   }
   if (!o->keep) {
-    if (rv == CKR_OK) f->C_Logout(s1);
+    if (rv == CKR_OK || rv == CKR_USER_ALREADY_LOGGED_IN) f->C_Logout(s1);
     f->C_CloseSession(s1);
   }
   printf("}\n");
@@ -235,14 +335,22 @@ int main(int argc, char **argv) {
   struct options o;
   parse(argc, argv, &o);
   void *h = dlopen(o.module, RTLD_NOW | RTLD_LOCAL);
-  if (h == NULL) fail("cannot load the module");
+  if (h == NULL) {
+    char why[600];
+    snprintf(why, sizeof why, "cannot load the module: %s", dlerror());
+    fail(why);
+  }
   CK_C_GetFunctionList get = (CK_C_GetFunctionList)dlsym(h, "C_GetFunctionList");
   if (get == NULL || get(&f) != CKR_OK) fail("the module has no C_GetFunctionList");
   CK_C_INITIALIZE_ARGS args;
   memset(&args, 0, sizeof args);
   args.flags = CKF_OS_LOCKING_OK;
   CK_RV rv = f->C_Initialize(&args);
-  if (rv != CKR_OK && rv != CKR_CRYPTOKI_ALREADY_INITIALIZED) fail("C_Initialize failed");
+  if (rv != CKR_OK && rv != CKR_CRYPTOKI_ALREADY_INITIALIZED) {
+    char why[80];
+    snprintf(why, sizeof why, "C_Initialize answered 0x%lx", (unsigned long)rv);
+    fail(why);
+  }
   if (strcmp(o.command, "info") == 0) info(&o);
   else if (strcmp(o.command, "login") == 0) login(&o);
   else fail("unknown command; expected info or login");

@@ -11,6 +11,8 @@
  *   token_pin_hex=<hex>     the PIN the quirk token answers to (may be empty)
  *   lockout=<n>             wrong PINs before the lock (pin-lockout)
  *   state_dir=<path>        where the wrong-PIN count and the record of login attempts are kept
+ *   hide_mechanisms=<list>  optional: mechanisms (hex, comma-separated) the token does not have, as a token that lacks
+ *                           them: left out of C_GetMechanismList, CKR_MECHANISM_INVALID everywhere else
  * Every C_Login is appended to <state_dir>/login-attempts (mode 0600): user type, the PIN bytes in hex (or null),
  * and the answer. It holds PINs: the harness reads it inside the run and never prints it.
  */
@@ -57,6 +59,8 @@ static struct {
   size_t token_pin_len;
   unsigned long lockout;
   char state_dir[1024];
+  CK_MECHANISM_TYPE hidden[32];
+  size_t hidden_count;
 } g;
 
 static pthread_mutex_t lock = PTHREAD_MUTEX_INITIALIZER;
@@ -108,6 +112,15 @@ static int read_config(void) {
       ok |= from_hex(val, g.token_pin, &g.token_pin_len) == 0 ? 2 : 0;
     } else if (strcmp(key, "lockout") == 0) {
       g.lockout = strtoul(val, NULL, 10);
+    } else if (strcmp(key, "hide_mechanisms") == 0) {
+      char *end = (char *)val;
+      while (*end != '\0' && g.hidden_count < sizeof g.hidden / sizeof g.hidden[0]) {
+        char *next;
+        unsigned long m = strtoul(end, &next, 16);
+        if (next == end) break;
+        g.hidden[g.hidden_count++] = (CK_MECHANISM_TYPE)m;
+        end = *next == ',' ? next + 1 : next;
+      }
     } else if (strcmp(key, "state_dir") == 0) {
       snprintf(g.state_dir, sizeof g.state_dir, "%s", val);
     }
@@ -296,6 +309,54 @@ static CK_RV q_GetTokenInfo(CK_SLOT_ID slot, CK_TOKEN_INFO_PTR info) {
   return rv;
 }
 
+/* ----------------------------------------------------------------------------- mechanisms the token lacks */
+
+static int hidden(CK_MECHANISM_TYPE m) {
+  for (size_t i = 0; i < g.hidden_count; i++)
+    if (g.hidden[i] == m) return 1;
+  return 0;
+}
+
+static CK_RV q_GetMechanismList(CK_SLOT_ID slot, CK_MECHANISM_TYPE_PTR list, CK_ULONG_PTR count) {
+  CK_ULONG n = 0;
+  CK_RV rv = g.real->C_GetMechanismList(slot, NULL, &n);
+  if (rv != CKR_OK) return rv;
+  CK_MECHANISM_TYPE *all = calloc(n ? n : 1, sizeof *all);
+  if (all == NULL) return CKR_HOST_MEMORY;
+  rv = g.real->C_GetMechanismList(slot, all, &n);
+  CK_ULONG kept = 0;
+  for (CK_ULONG i = 0; rv == CKR_OK && i < n; i++)
+    if (!hidden(all[i])) all[kept++] = all[i];
+  if (rv == CKR_OK) {
+    if (list != NULL && *count < kept) rv = CKR_BUFFER_TOO_SMALL;
+    else if (list != NULL) memcpy(list, all, kept * sizeof *all);
+    *count = kept;
+  }
+  free(all);
+  return rv;
+}
+
+static CK_RV q_GetMechanismInfo(CK_SLOT_ID slot, CK_MECHANISM_TYPE m, CK_MECHANISM_INFO_PTR info) {
+  return hidden(m) ? CKR_MECHANISM_INVALID : g.real->C_GetMechanismInfo(slot, m, info);
+}
+
+static CK_RV q_GenerateKeyPair(CK_SESSION_HANDLE h, CK_MECHANISM_PTR m, CK_ATTRIBUTE_PTR pub, CK_ULONG npub,
+                               CK_ATTRIBUTE_PTR priv, CK_ULONG npriv, CK_OBJECT_HANDLE_PTR hpub,
+                               CK_OBJECT_HANDLE_PTR hpriv) {
+  if (m != NULL && hidden(m->mechanism)) return CKR_MECHANISM_INVALID;
+  return g.real->C_GenerateKeyPair(h, m, pub, npub, priv, npriv, hpub, hpriv);
+}
+
+#define GUARDED_INIT(name)                                                              \
+  static CK_RV q_##name(CK_SESSION_HANDLE h, CK_MECHANISM_PTR m, CK_OBJECT_HANDLE key) { \
+    if (m != NULL && hidden(m->mechanism)) return CKR_MECHANISM_INVALID;                \
+    return g.real->C_##name(h, m, key);                                                 \
+  }
+GUARDED_INIT(SignInit)
+GUARDED_INIT(VerifyInit)
+GUARDED_INIT(EncryptInit)
+GUARDED_INIT(DecryptInit)
+
 CK_RV C_GetFunctionList(CK_FUNCTION_LIST_PTR_PTR list) {
   if (list == NULL) return CKR_ARGUMENTS_BAD;
   pthread_mutex_lock(&lock);
@@ -310,6 +371,13 @@ CK_RV C_GetFunctionList(CK_FUNCTION_LIST_PTR_PTR list) {
     g.list.C_Logout = q_Logout;
     g.list.C_OpenSession = q_OpenSession;
     g.list.C_GetTokenInfo = q_GetTokenInfo;
+    g.list.C_GetMechanismList = q_GetMechanismList;
+    g.list.C_GetMechanismInfo = q_GetMechanismInfo;
+    g.list.C_GenerateKeyPair = q_GenerateKeyPair;
+    g.list.C_SignInit = q_SignInit;
+    g.list.C_VerifyInit = q_VerifyInit;
+    g.list.C_EncryptInit = q_EncryptInit;
+    g.list.C_DecryptInit = q_DecryptInit;
     g.loaded = 1;
   }
   pthread_mutex_unlock(&lock);

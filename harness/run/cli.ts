@@ -24,6 +24,7 @@ import { pingBench } from '../bench/ping-bench';
 import { DEFAULT_OUT_DIR, runOptionsToEnv, type RunOptions } from './options';
 import { specFromFlags, UsageError, DEFAULT_OWNER_AUTH_ENV, type TargetFlags } from './run-spec';
 import { listSuites, selectSuites } from './suite-files';
+import { addProbeTokenCommand } from './probe-token-cli';
 
 const PROJECT_ROOT = resolve(__dirname, '..', '..');
 // One suite file at a time by default: cases then reach the service one request at a time, which keeps a
@@ -91,7 +92,15 @@ async function run(flags: RunFlags): Promise<number> {
   const options: RunOptions = { spec: specFromFlags(flags), outDir: resolve(flags.out) };
   mkdirSync(options.outDir, { recursive: true });
   // Reports of an earlier run must not survive a run that dies early.
-  for (const f of ['junit.xml', 'results.json', 'parsec.log', 'swtpm.log', 'softhsm2.log', 'targets']) {
+  for (const f of [
+    'junit.xml',
+    'results.json',
+    'pkcs11-pin-matrix.md',
+    'parsec.log',
+    'swtpm.log',
+    'softhsm2.log',
+    'targets',
+  ]) {
     rmSync(join(options.outDir, f), { recursive: true, force: true });
   }
   Object.assign(process.env, runOptionsToEnv(options));
@@ -356,6 +365,7 @@ export function buildProgram(): Command {
       process.stdout.write(`${JSON.stringify(result, null, 2)}\n`);
     },
   );
+  addProbeTokenCommand(program);
   for (const c of program.commands) c.exitOverride();
   return program;
 }

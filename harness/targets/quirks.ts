@@ -64,6 +64,8 @@ export function quirkConfigText(o: {
   readonly realPin: string;
   readonly appPin: Buffer;
   readonly stateDir: string;
+  /** Mechanisms the token is to lack (a vendor's token that has fewer than SoftHSM2). */
+  readonly hideMechanisms?: readonly number[];
 }): string {
   return [
     `quirk=${o.quirk}`,
@@ -72,6 +74,9 @@ export function quirkConfigText(o: {
     `token_pin_hex=${o.appPin.toString('hex')}`,
     `lockout=${quirkCatalogue().lockout}`,
     `state_dir=${o.stateDir}`,
+    ...(o.hideMechanisms && o.hideMechanisms.length > 0
+      ? [`hide_mechanisms=${o.hideMechanisms.map((m) => m.toString(16)).join(',')}`]
+      : []),
     '',
   ].join('\n');
 }

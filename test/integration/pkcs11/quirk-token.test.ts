@@ -1,10 +1,8 @@
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { rmSync } from 'node:fs';
 import { CKF_TOKEN, ckrName, sessionIsUser, tokenFlagNames, type TokenFlagName } from '../../../harness/model/pkcs11';
-import { ensurePkcs11Tools, runCommand, SOFTHSM2_LIBRARY, type Pkcs11Tools } from '../../../harness/setup';
-import { QUIRK_CONFIG_ENV, quirkCatalogue, quirkConfigText, quirkTokenPin } from '../../../harness/targets/quirks';
-import { createSoftHsmToken } from '../../../harness/targets/native/softhsm-token';
+import { ensurePkcs11Tools, runCommand, type Pkcs11Tools } from '../../../harness/setup';
+import { quirkCatalogue } from '../../../harness/targets/quirks';
+import { testToken, type TestToken as Token } from './quirk-token-fixture';
 
 /**
  * Each quirk of fixtures/pkcs11-pin/quirks.json, checked on its own through a direct PKCS#11 client (the harness's
@@ -12,30 +10,12 @@ import { createSoftHsmToken } from '../../../harness/targets/native/softhsm-toke
  */
 const QUIRKS = quirkCatalogue().quirks;
 
-interface Token {
-  readonly dir: string;
-  readonly env: NodeJS.ProcessEnv;
-  readonly appPin: Buffer;
-}
-
 let tools: Pkcs11Tools;
 beforeAll(async () => {
   tools = await ensurePkcs11Tools();
 }, 300_000);
 
-/** A fresh SoftHSM2 token behind the quirk token, as the native target makes it. */
-async function quirkToken(quirk: string): Promise<Token> {
-  const dir = mkdtempSync(join(tmpdir(), `pc-quirk-${quirk}-`));
-  const appPin = quirkTokenPin(quirk);
-  const token = await createSoftHsmToken(dir, appPin);
-  const conf = join(dir, 'quirk.conf');
-  writeFileSync(
-    conf,
-    quirkConfigText({ quirk, module: SOFTHSM2_LIBRARY, realPin: token.userPin, appPin, stateDir: join(dir, 'tokens') }),
-    { mode: 0o600 },
-  );
-  return { dir, appPin, env: { ...process.env, SOFTHSM2_CONF: token.confPath, [QUIRK_CONFIG_ENV]: conf } };
-}
+const quirkToken = (quirk: string): Promise<Token> => testToken(quirk);
 
 async function probe(token: Token, args: string[], env: NodeJS.ProcessEnv = {}): Promise<Record<string, number>> {
   const r = await runCommand(tools.probe, [...args.slice(0, 1), '--module', tools.quirkModule, ...args.slice(1)], {
