@@ -17,11 +17,11 @@ export const LAYERS = {
   capabilities: ['wire', 'model', 'oracle'],
   setup: ['model', 'lifecycle'],
   targets: ['wire', 'model', 'lifecycle', 'setup'],
+  tokens: ['model', 'lifecycle', 'setup'],
   client: ['wire', 'model', 'lifecycle'],
   context: ['wire', 'model', 'targets'],
   kit: ['wire', 'model', 'lifecycle', 'oracle', 'capabilities', 'setup', 'targets', 'client', 'context'],
-  reports: ['wire', 'model', 'context', 'kit'],
-  tokens: ['model', 'lifecycle', 'setup'],
+  reports: ['wire', 'model', 'context', 'kit', 'tokens'],
   bench: ['wire', 'model', 'lifecycle', 'setup', 'targets'],
   run: [
     'wire',

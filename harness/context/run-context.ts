@@ -1,5 +1,6 @@
 import { readFileSync } from 'node:fs';
 import type { ProviderKey } from '../model/providers';
+import type { TokenObject, TokenProfile } from '../model/token-profile';
 import type { AuthenticatorsBuiltIn, ClientAuth, TargetSpec } from '../targets';
 
 /** Environment variable naming the run-context file that globalSetup writes and suites read at load time. */
@@ -72,6 +73,22 @@ export interface RunContext {
   readonly capabilities: Readonly<Record<number, Readonly<Record<string, string>>>>;
   /** ListKeys of the harness's own identity before any suite ran (race-free: suites create keys in parallel). */
   readonly keysAtStart: readonly { readonly providerId: number; readonly name: string }[];
+  /**
+   * The PKCS#11 token's profile when the run is on a module of the user's (probed before the run, non-destructively):
+   * what it lacks is expected not-supported.
+   */
+  readonly tokenProfile?: TokenProfile;
+  /**
+   * That token, how to reach it again (the PIN's variable, never the PIN) and the objects on it before the run: they
+   * must all be there, unchanged, at its end, and no object of the run's may be left.
+   */
+  readonly vendorToken?: {
+    readonly module: string;
+    readonly slot?: number;
+    readonly serial?: string;
+    readonly pinEnv?: string;
+    readonly objectsAtStart: readonly TokenObject[];
+  };
   /** Folder where suites record case metadata for the reporters. */
   readonly metaDir: string;
   /** The run's report folder: the logs of the targets suites start go to `<outDir>/targets/`. */

@@ -1,6 +1,7 @@
 import { PROVIDER_FACTS, type ProviderKey } from '../model/providers';
 import { readRunContext, type DiscoveredProvider, type RunContext } from '../context';
 import { answerFor } from '../capabilities';
+import { tokenLacks } from '../model/token-profile';
 import { ParsecClient, opcodeCode, type CheckType, type KeyAttributes, type OpcodeName } from '../wire';
 import { caseId, isVariantName, slugify } from './case-id';
 import { recordCaseData, recordCaseMeta, recordObserved, type CaseMeta } from './case-meta';
@@ -28,10 +29,16 @@ export interface ProviderCtx {
   readonly opcodes: ReadonlySet<number>;
   lists(op: OpcodeName): boolean;
   /**
-   * What the provider answered to CanDoCrypto for this question at discovery ('Success' or a status name), or
-   * 'PsaErrorNotSupported' when it does not list CanDoCrypto. The question must be in harness/capabilities.
+   * What a correct provider does with this question: what it answered to CanDoCrypto at discovery ('Success' or a
+   * status name), or 'PsaErrorNotSupported' when it does not list CanDoCrypto, or when the run's token of the user's
+   * lacks a mechanism the question needs (its probed profile says so, whatever the service answered). The question
+   * must be in harness/capabilities.
    */
   canDo(checkType: CheckType, attributes: KeyAttributes): string;
+  /** What the service itself answered to CanDoCrypto at discovery, without the token profile's say. */
+  answered(checkType: CheckType, attributes: KeyAttributes): string;
+  /** Why the run's token of the user's cannot do what the question needs, or undefined. */
+  tokenLacks(checkType: CheckType, attributes: KeyAttributes): string | undefined;
   /** canDo(...) === 'Success'. */
   can(checkType: CheckType, attributes: KeyAttributes): boolean;
 }
@@ -125,10 +132,21 @@ function providerCtxs(context: RunContext): ProviderCtx[] {
     if (!facts) throw new Error(`no provider facts for '${key}'`);
     const opcodes = new Set(context.opcodes[facts.id] ?? []);
     const answers = context.capabilities[facts.id];
-    const canDo = (checkType: CheckType, attributes: KeyAttributes): string =>
+    const answered = (checkType: CheckType, attributes: KeyAttributes): string =>
       answerFor(answers, { checkType, attributes });
+    // On a token of the user's, what the token lacks (its probed profile, not the service's word) is not supported;
+    // a refusal of the service's own (a deprecated hash, a bad size) stays what it is.
+    const profile = key === 'pkcs11' ? context.tokenProfile : undefined;
+    const lacks = (checkType: CheckType, attributes: KeyAttributes): string | undefined =>
+      profile ? tokenLacks(profile, checkType, attributes) : undefined;
+    const canDo = (checkType: CheckType, attributes: KeyAttributes): string => {
+      const answer = answered(checkType, attributes);
+      return answer === 'Success' && lacks(checkType, attributes) !== undefined ? 'PsaErrorNotSupported' : answer;
+    };
     return {
       canDo,
+      answered,
+      tokenLacks: lacks,
       can: (checkType: CheckType, attributes: KeyAttributes) => canDo(checkType, attributes) === 'Success',
       key,
       id: facts.id,

@@ -1,6 +1,8 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { RunContext } from '../context';
+import { PARSEC_MECHANISM_USES } from '../model/pkcs11';
+import type { TokenProfile } from '../model/token-profile';
 
 /**
  * Known deviations of a real service live outside the tests, one file per product and version:
@@ -15,9 +17,17 @@ export interface ExpectationEntry {
   readonly evidence: string;
   /** Only on these target kinds (e.g. a deviation of the native backends that the container backends lack). */
   readonly targets?: readonly string[];
+  /**
+   * Only where the run's PKCS#11 token has (tokenHas) or lacks (tokenLacks) these uses of Parsec's
+   * (PARSEC_MECHANISM_USES ids, e.g. 'sign-rsa-pss'): a deviation that shows only with, or only without, a mechanism.
+   * The harness's own SoftHSM2 token has them all; a token of the user's has what its probed profile says.
+   */
+  readonly tokenHas?: readonly string[];
+  readonly tokenLacks?: readonly string[];
 }
 
 const TARGET_KINDS = ['native', 'containers', 'external'];
+const USE_IDS = PARSEC_MECHANISM_USES.map((u) => u.id);
 
 export interface ExpectationFile {
   readonly product: string;
@@ -44,6 +54,14 @@ export function parseExpectationFile(text: string, source: string): ExpectationF
     if (missing.length > 0) throw new Error(`${source}: entry ${i} lacks ${missing.join(', ')}`);
     if (e.expect !== 'fail')
       throw new Error(`${source}: entry ${i} (${e.case}) has expect '${e.expect}'; only 'fail' is known`);
+    for (const k of ['tokenHas', 'tokenLacks'] as const) {
+      const v = e[k];
+      if (v !== undefined && (!Array.isArray(v) || v.length === 0 || v.some((u) => !USE_IDS.includes(u)))) {
+        throw new Error(
+          `${source}: entry ${i} (${e.case}) has ${k} ${JSON.stringify(v)}; expected a non-empty list of ${USE_IDS.join(', ')}`,
+        );
+      }
+    }
     if (
       e.targets !== undefined &&
       (!Array.isArray(e.targets) || e.targets.length === 0 || e.targets.some((t) => !TARGET_KINDS.includes(t)))
@@ -66,19 +84,31 @@ export function entryMatches(entry: Pick<ExpectationEntry, 'case'>, id: string):
   return patternToRegExp(entry.case).test(id);
 }
 
-/** Whether an entry holds on a target of this kind (an entry without targets holds on every kind). */
-export function appliesTo(entry: ExpectationEntry, targetKind: string | undefined): boolean {
-  return entry.targets === undefined || targetKind === undefined || entry.targets.includes(targetKind);
+/** Whether the run's PKCS#11 token has a use of Parsec's: the harness's own SoftHSM2 token has them all. */
+function tokenHas(profile: TokenProfile | undefined, use: string): boolean {
+  return profile?.parsecUses.find((u) => u.id === use)?.available ?? true;
+}
+
+/**
+ * Whether an entry holds on a target of this kind (an entry without targets holds on every kind) and with this
+ * token (an entry without token conditions holds with any).
+ */
+export function appliesTo(entry: ExpectationEntry, targetKind: string | undefined, profile?: TokenProfile): boolean {
+  const kind = entry.targets === undefined || targetKind === undefined || entry.targets.includes(targetKind);
+  const has = (entry.tokenHas ?? []).every((u) => tokenHas(profile, u));
+  const lacks = (entry.tokenLacks ?? []).every((u) => !tokenHas(profile, u));
+  return kind && has && lacks;
 }
 
 export function matchExpectation(
   files: readonly { file: ExpectationFile; source: string }[],
   id: string,
   targetKind?: string,
+  profile?: TokenProfile,
 ): { reason: string; source: string } | undefined {
   for (const { file, source } of files) {
     for (const entry of file.entries) {
-      if (appliesTo(entry, targetKind) && entryMatches(entry, id))
+      if (appliesTo(entry, targetKind, profile) && entryMatches(entry, id))
         return { reason: `${entry.reason} [evidence: ${entry.evidence}]`, source };
     }
   }
@@ -104,5 +134,5 @@ export function loadExpectations(
 }
 
 export function expectationFor(context: RunContext, id: string): { reason: string; source: string } | undefined {
-  return matchExpectation(loadExpectations(context), id, context.target.kind);
+  return matchExpectation(loadExpectations(context), id, context.target.kind, context.tokenProfile);
 }

@@ -114,3 +114,12 @@ export function tokenLacks(profile: TokenProfile, checkType: string, attributes:
   }
   return undefined;
 }
+
+/** An object on a token as a listing shows it: what it is and its names, never a value. */
+export interface TokenObject {
+  readonly class: string;
+  readonly keyType: string;
+  readonly label: string | null;
+  /** CKA_ID in hex. */
+  readonly id: string | null;
+}

@@ -3,7 +3,7 @@ import type { Config } from '@jest/types';
 import { readAllCaseMeta, readCaseData, readObserved } from '../kit/case-meta';
 import { CONTEXT_ENV, readRunContext } from '../context';
 import { buildResults } from './build-results';
-import { coverageGaps, keyHygiene, staleExpectations } from './run-checks';
+import { coverageGaps, keyHygiene, staleExpectations, tokenObjectHygiene } from './run-checks';
 import { countByStatus, type RunResults } from './model';
 import { writeReports } from './write-reports';
 
@@ -54,8 +54,12 @@ export default class ConformanceReporter implements Pick<Reporter, 'onRunComplet
       readCaseData(context.metaDir),
     );
     const fullRun = process.env[FULL_RUN_ENV] === '1';
+    // Keys the service still knows are destroyed by keyHygiene first; only then is the token compared.
+    const keys = await keyHygiene(context);
+    const tokenCheck = await tokenObjectHygiene(context);
     const checks = [
-      await keyHygiene(context),
+      keys,
+      ...(tokenCheck ? [tokenCheck] : []),
       ...(fullRun ? [staleExpectations(context, metas.keys()), ...coverageGaps(context, built.cases)] : []),
     ];
     const results: RunResults = { ...built, cases: [...built.cases, ...checks] };

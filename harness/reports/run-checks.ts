@@ -1,8 +1,10 @@
 import { basename } from 'node:path';
 import { clientAuthOf } from '../kit/client-auth';
-import { appliesTo, loadExpectations, matchExpectation } from '../kit/expectations';
+import { appliesTo, entryMatches, loadExpectations, type ExpectationEntry } from '../kit/expectations';
+import { PROVIDER_KEYS } from '../model/providers';
 import type { RunContext } from '../context';
 import { OPCODES, OPCODE_NAMES, ParsecClient } from '../wire';
+import { describeTokenObject, listTokenObjects, pinBytes, tokenObjectChanges } from '../tokens';
 import type { CaseResult } from './model';
 
 const EXECUTED = new Set(['passed', 'failed', 'expected-fail', 'unexpected-pass']);
@@ -82,8 +84,18 @@ export function staleExpectations(
   const stale: string[] = [];
   for (const { file, source } of files) {
     // An entry for another kind of target does not hold here, so it cannot be judged here either.
-    for (const entry of file.entries.filter((e) => appliesTo(e, context.target.kind))) {
-      if (!ids.some((id) => matchExpectation([{ file: { ...file, entries: [entry] }, source }], id))) {
+    // Nor can an entry for a provider the run did not ask for (--providers).
+    const judged = (e: ExpectationEntry): boolean => {
+      const provider = e.case.split('/')[0] as string;
+      return (
+        !(PROVIDER_KEYS as readonly string[]).includes(provider) ||
+        (context.requestedProviders as readonly string[]).includes(provider)
+      );
+    };
+    for (const entry of file.entries.filter(
+      (e) => appliesTo(e, context.target.kind, context.tokenProfile) && judged(e),
+    )) {
+      if (!ids.some((id) => entryMatches(entry, id))) {
         stale.push(`${entry.case} (${basename(source)})`);
       }
     }
@@ -97,5 +109,53 @@ export function staleExpectations(
     status: stale.length > 0 ? 'failed' : 'passed',
     durationMs: 0,
     message: stale.length > 0 ? `entries matching no case: ${stale.join(', ')}` : '',
+  };
+}
+
+/**
+ * On a token of the user's, the run leaves the token as it found it: every object that was there before is there
+ * after, unchanged, and no object of the run's is left (Parsec's own ListKeys cannot show an object it lost track
+ * of). Objects are only listed, never destroyed: the harness cannot tell another application's from an orphan.
+ */
+export async function tokenObjectHygiene(context: RunContext): Promise<CaseResult | undefined> {
+  const token = context.vendorToken;
+  if (!token) return undefined;
+  const started = Date.now();
+  let message = '';
+  try {
+    const value = token.pinEnv !== undefined ? process.env[token.pinEnv] : undefined;
+    const pin = value !== undefined ? pinBytes(value) : undefined;
+    const after = await listTokenObjects(
+      {
+        module: token.module,
+        ...(token.slot !== undefined ? { slot: token.slot } : {}),
+        ...(token.serial !== undefined ? { serial: token.serial } : {}),
+      },
+      pin,
+    );
+    pin?.fill(0);
+    const { gone, added } = tokenObjectChanges(token.objectsAtStart, after);
+    message = [
+      gone.length > 0
+        ? `objects that were on the token before the run are gone or changed: ${gone.map(describeTokenObject).join('; ')}`
+        : '',
+      added.length > 0
+        ? `objects left on the token by the run (not destroyed by the harness: remove them with your token's tools if they are not another application's): ${added.map(describeTokenObject).join('; ')}`
+        : '',
+    ]
+      .filter((t) => t)
+      .join('\n');
+  } catch (e) {
+    message = `listing the token's objects at the end of the run failed: ${(e as Error).message}`;
+  }
+  return {
+    id: 'harness/hygiene/token-objects-unchanged',
+    suite: 'hygiene',
+    provider: 'harness',
+    opcode: 'n/a',
+    title: "the token's objects are the same after the run as before it",
+    status: message ? 'failed' : 'passed',
+    durationMs: Date.now() - started,
+    message,
   };
 }

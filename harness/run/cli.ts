@@ -96,6 +96,7 @@ async function run(flags: RunFlags): Promise<number> {
     'junit.xml',
     'results.json',
     'pkcs11-pin-matrix.md',
+    'token-profile.json',
     'parsec.log',
     'swtpm.log',
     'softhsm2.log',
@@ -255,6 +256,34 @@ function addTargetOptions(command: Command): Command {
     )
     .addOption(
       new Option(
+        '--pkcs11-module <lib>',
+        "put a PKCS#11 token of yours behind Parsec's PKCS#11 provider instead of a SoftHSM2 token the harness makes (probed first: what it lacks is expected not-supported; keys already on it are never touched)",
+      ),
+    )
+    .addOption(
+      new Option('--slot <n>', 'with --pkcs11-module: the slot of the token (default: the one initialised token)'),
+    )
+    .addOption(new Option('--serial <s>', 'with --pkcs11-module: the serial number of the token (instead of --slot)'))
+    .addOption(
+      new Option(
+        '--pkcs11-mount <path...>',
+        'with --pkcs11-module and --target containers: host files or folders the module needs (its config, its token files, a daemon socket), bound into the Parsec container at the same path',
+      ),
+    )
+    .addOption(
+      new Option(
+        '--pkcs11-env <name...>',
+        "with --pkcs11-module and --target containers: environment variables the module reads (e.g. SOFTHSM2_CONF), passed into Parsec's container",
+      ),
+    )
+    .addOption(
+      new Option(
+        '--pin-env <var>',
+        "with --pkcs11-module: environment variable holding the token's user PIN, as Parsec's user_pin takes it (text, str:…, hex:…)",
+      ),
+    )
+    .addOption(
+      new Option(
         '--base-image <image>',
         'containers: the image the harness builds its images FROM (default debian:trixie-slim, made locally with debootstrap when it cannot be pulled)',
       ),
@@ -310,6 +339,7 @@ export function buildProgram(): Command {
         '  parsec-conformance run --parsec-bin ~/parsec/target/release/parsec',
         '  parsec-conformance run --providers tpm --tcti device:/dev/tpmrm0 --tpm-owner-auth-env OWNER_AUTH',
         '  parsec-conformance run --socket /run/parsec/parsec.sock          # a deployed service',
+        '  TOKEN_PIN=… parsec-conformance run --providers pkcs11 --pkcs11-module /usr/lib/vendor/libpkcs11.so --serial 0123abcd --pin-env TOKEN_PIN',
         '',
         'Exit status: 0 when no case failed (known deviations count as expected failures), 1 when a case failed or',
         'a known deviation unexpectedly passed, 2 when the run could not start or the command line is wrong.',

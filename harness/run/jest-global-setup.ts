@@ -1,4 +1,4 @@
-import { rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { randomBytes } from 'node:crypto';
@@ -17,6 +17,7 @@ import { ParsecClient } from '../wire';
 import { discover } from './discover';
 import { runOptionsFromEnv } from './options';
 import { progress, runState } from './run-state';
+import { profileVendorToken } from './vendor-token';
 
 /** Brings the run's target up from its spec, asks it what it offers, and writes the run context the suites load. */
 export default async function globalSetup(): Promise<void> {
@@ -27,6 +28,9 @@ export default async function globalSetup(): Promise<void> {
   state.metaDir = metaDir;
   state.unregisterMeta = registerCleanup(() => rmSync(metaDir, { recursive: true, force: true }));
 
+  // A token of the user's is probed before Parsec has it open: what it lacks sets the expectations.
+  mkdirSync(options.outDir, { recursive: true });
+  const vendor = await profileVendorToken(options.spec, options.outDir, progress);
   const target: StartedTarget = await startTarget(options.spec, { log: progress });
   state.target = target;
   try {
@@ -64,6 +68,7 @@ export default async function globalSetup(): Promise<void> {
       authenticators: found.authenticators,
       capabilities: found.capabilities,
       keysAtStart,
+      ...(vendor ? { tokenProfile: vendor.profile, vendorToken: vendor.token } : {}),
       metaDir,
       outDir: resolve(options.outDir),
     };

@@ -1,7 +1,15 @@
-import { readFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { PROVIDER_KEYS, parseProviderList } from '../model/providers';
-import { parseParsecSource, parseTargetSpec, type ParsecSource, type ProviderSpec, type TargetSpec } from '../targets';
+import {
+  parseParsecSource,
+  parseTargetSpec,
+  type ParsecSource,
+  type Pkcs11Spec,
+  type ProviderSpec,
+  type TargetSpec,
+} from '../targets';
+import { modulePath, pinFromEnv, tokenSelection } from './probe-token-cli';
 import { defaultParsecSource } from './options';
 
 /** The target options `run` and `bench` share. */
@@ -15,6 +23,12 @@ export interface TargetFlags {
   readonly tcti?: string;
   readonly tpmOwnerAuthEnv?: string;
   readonly baseImage?: string;
+  readonly pkcs11Module?: string;
+  readonly slot?: string;
+  readonly serial?: string;
+  readonly pinEnv?: string;
+  readonly pkcs11Mount?: readonly string[];
+  readonly pkcs11Env?: readonly string[];
 }
 
 /** The environment variable read for a TPM's owner hierarchy auth when --tpm-owner-auth-env does not name one. */
@@ -68,12 +82,67 @@ function providersOf(flags: TargetFlags, kind: 'native' | 'containers'): Provide
       '--tcti (a TPM of yours) runs with the native target; the container target serves its own swtpm',
     );
   }
+  const vendorToken = pkcs11Of(flags, kind);
+  if (vendorToken && !keys.includes('pkcs11')) {
+    throw new UsageError(
+      `--pkcs11-module puts a token behind the PKCS#11 provider, but --providers ${flags.providers} has no pkcs11`,
+    );
+  }
   return keys.map((key): ProviderSpec => {
+    if (key === 'pkcs11' && vendorToken) return vendorToken;
     if (key !== 'tpm' || flags.tcti === undefined) return { key };
     const ownerAuthEnv =
       flags.tpmOwnerAuthEnv ?? (process.env[DEFAULT_OWNER_AUTH_ENV] !== undefined ? DEFAULT_OWNER_AUTH_ENV : undefined);
     return { key, tcti: flags.tcti, ...(ownerAuthEnv ? { ownerAuthEnv } : {}) };
   });
+}
+
+/** The PKCS#11 provider on a token of the user's (--pkcs11-module), or undefined when the harness makes its own. */
+function pkcs11Of(flags: TargetFlags, kind: 'native' | 'containers'): Pkcs11Spec | undefined {
+  if (flags.pkcs11Module === undefined) {
+    const stray = (['slot', 'serial', 'pinEnv', 'pkcs11Mount', 'pkcs11Env'] as const).filter(
+      (k) => flags[k] !== undefined,
+    );
+    if (stray.length > 0) {
+      const names = stray.map((k) => `--${k.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`)}`);
+      throw new UsageError(
+        `${names.join(', ')} select${stray.length === 1 ? 's' : ''} a token of a module of yours; give --pkcs11-module LIB too`,
+      );
+    }
+    return undefined;
+  }
+  const module = modulePath(flags.pkcs11Module, '--pkcs11-module');
+  const selection = tokenSelection(flags);
+  if (flags.pinEnv !== undefined) pinFromEnv(flags.pinEnv);
+  if (kind === 'native' && (flags.pkcs11Mount !== undefined || flags.pkcs11Env !== undefined)) {
+    throw new UsageError(
+      '--pkcs11-mount and --pkcs11-env go with --target containers; natively the module sees this machine and its environment',
+    );
+  }
+  const mounts = (flags.pkcs11Mount ?? []).map((m) => {
+    const path = resolve(m);
+    if (!existsSync(path)) throw new UsageError(`--pkcs11-mount ${m}: no such file or folder`);
+    return path;
+  });
+  for (const name of flags.pkcs11Env ?? []) {
+    if (!/^[A-Za-z_][A-Za-z0-9_]*$/.test(name)) {
+      throw new UsageError(`--pkcs11-env takes environment variable names, got '${name}'`);
+    }
+    if (process.env[name] === undefined) throw new UsageError(`--pkcs11-env ${name}: the variable is not set`);
+    if (name === flags.pinEnv) {
+      throw new UsageError(
+        `--pkcs11-env ${name} would hand the PIN to the container's environment; Parsec gets it through its config`,
+      );
+    }
+  }
+  return {
+    key: 'pkcs11',
+    module,
+    ...selection,
+    ...(mounts.length > 0 ? { mounts } : {}),
+    ...(flags.pkcs11Env && flags.pkcs11Env.length > 0 ? { passEnv: [...flags.pkcs11Env] } : {}),
+    ...(flags.pinEnv !== undefined ? { pin: { kind: 'env', variable: flags.pinEnv } } : {}),
+  };
 }
 
 /**
@@ -82,7 +151,21 @@ function providersOf(flags: TargetFlags, kind: 'native' | 'containers'): Provide
  */
 export function specFromFlags(flags: TargetFlags): TargetSpec {
   if (flags.targetSpec !== undefined) {
-    conflicts(flags, '--target-spec', ['target', 'socket', 'parsec', 'parsecBin', 'providers', 'tcti', 'baseImage']);
+    conflicts(flags, '--target-spec', [
+      'target',
+      'socket',
+      'parsec',
+      'parsecBin',
+      'providers',
+      'tcti',
+      'baseImage',
+      'pkcs11Module',
+      'slot',
+      'serial',
+      'pinEnv',
+      'pkcs11Mount',
+      'pkcs11Env',
+    ]);
     const path = resolve(flags.targetSpec);
     let text: string;
     try {
@@ -97,7 +180,19 @@ export function specFromFlags(flags: TargetFlags): TargetSpec {
     }
   }
   if (flags.socket !== undefined) {
-    conflicts(flags, '--socket', ['parsec', 'parsecBin', 'tcti', 'tpmOwnerAuthEnv', 'baseImage']);
+    conflicts(flags, '--socket', [
+      'parsec',
+      'parsecBin',
+      'tcti',
+      'tpmOwnerAuthEnv',
+      'baseImage',
+      'pkcs11Module',
+      'slot',
+      'serial',
+      'pinEnv',
+      'pkcs11Mount',
+      'pkcs11Env',
+    ]);
     if (flags.target !== undefined && flags.target !== 'external') {
       throw new UsageError(
         `--socket attaches to a running service; it cannot be combined with --target ${flags.target}`,

@@ -150,7 +150,7 @@ function parseProvider(r: Reader): ProviderSpec {
       r.onlyKeys(['key']);
       return { key };
     case 'pkcs11': {
-      r.onlyKeys(['key', 'module', 'slot', 'serial', 'pin', 'quirk']);
+      r.onlyKeys(['key', 'module', 'slot', 'serial', 'pin', 'quirk', 'mounts', 'passEnv']);
       const slot = r.raw('slot');
       if (slot !== undefined && (!Number.isSafeInteger(slot) || (slot as number) < 0)) {
         r.fail('slot', `expected a slot number (a whole number from 0), got ${show(slot)}`);
@@ -165,9 +165,25 @@ function parseProvider(r: Reader): ProviderSpec {
       if (quirk !== undefined && module !== undefined) {
         r.fail('quirk', "a quirk is given to the harness's own token; a module of yours has the quirks it has");
       }
+      const mounts = r.array('mounts')?.items;
+      const passEnv = r.array('passEnv')?.items;
+      if ((mounts !== undefined || passEnv !== undefined) && module === undefined) {
+        r.fail('module', 'mounts and passEnv are for a module of yours; give its module too');
+      }
+      mounts?.forEach((m, i) => {
+        if (typeof m !== 'string' || !m.startsWith('/'))
+          r.fail(`mounts[${i}]`, `expected an absolute path, got ${show(m)}`);
+      });
+      passEnv?.forEach((v, i) => {
+        if (typeof v !== 'string' || !/^[A-Za-z_][A-Za-z0-9_]*$/.test(v)) {
+          r.fail(`passEnv[${i}]`, `expected an environment variable name, got ${show(v)}`);
+        }
+      });
       return {
         key,
         ...(module !== undefined ? { module } : {}),
+        ...(mounts !== undefined ? { mounts: mounts as string[] } : {}),
+        ...(passEnv !== undefined ? { passEnv: passEnv as string[] } : {}),
         ...(slot !== undefined ? { slot: slot as number } : {}),
         ...(serial !== undefined ? { serial } : {}),
         ...(pin ? { pin: parsePin(pin) } : {}),

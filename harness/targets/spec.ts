@@ -82,6 +82,13 @@ export interface Pkcs11Spec {
   readonly serial?: string;
   /** Default: the harness token's PIN when it made the token; no PIN for a module of yours. */
   readonly pin?: PinSetting;
+  /**
+   * Container target, a module of yours: host paths the module needs (its configuration, its token's files, a
+   * daemon's socket), bound into the Parsec container at the same path. The module itself is always bound.
+   */
+  readonly mounts?: readonly string[];
+  /** Container target, a module of yours: environment variables passed from the harness's environment to Parsec's. */
+  readonly passEnv?: readonly string[];
 }
 
 export interface TpmSpec {

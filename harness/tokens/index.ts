@@ -4,3 +4,4 @@ export { probeToken, type ProbeTokenOptions } from './probe-token';
 export { nameQuirks } from './quirk-names';
 export { renderProfileSummary } from './profile-summary';
 export { promptPin } from './pin-prompt';
+export { describeTokenObject, listTokenObjects, tokenObjectChanges } from './token-objects';

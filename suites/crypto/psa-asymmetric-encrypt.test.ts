@@ -19,7 +19,7 @@ async function importOracleKey(
   alg: AsymmetricEncryption,
 ): Promise<void> {
   const pair = oracleRsaKeyPair(bits);
-  if (provider.can('Import', rsaEncryptionKey(bits, alg))) {
+  if (provider.answered('Import', rsaEncryptionKey(bits, alg)) === 'Success') {
     await client.importKey(provider.id, name, rsaEncryptionKey(bits, alg), pair.pkcs1Private);
   } else {
     await client.importKey(provider.id, name, rsaEncryptionPublicKey(bits, alg), pair.pkcs1Public);

@@ -61,7 +61,11 @@ defineSuite(
           timeoutMs: WINDOW_MS + 30_000,
           ...(templates.length === 0
             ? { skip: `CanDoCrypto(Generate) on ${provider.label} answers no for both P-256 and RSA 1024 keys` }
-            : {}),
+            : provider.key === 'pkcs11' && s.context.vendorToken
+              ? {
+                  skip: 'not run on a token the harness did not create: on SoftHSM2, a generation that fails under concurrent requests leaves an orphan private key on the token, which Parsec no longer knows (see the PKCS#11 entry of this case in fixtures/expectations)',
+                }
+              : {}),
         },
       );
     });

@@ -24,9 +24,6 @@ export interface TargetImages {
 /** What the container target cannot do (yet), said before anything starts. */
 export function containerSpecProblem(spec: ContainersSpec): string | undefined {
   for (const p of spec.providers) {
-    if (p.key === 'pkcs11' && p.module !== undefined) {
-      return `a PKCS#11 module of yours (${p.module}) runs with the native target; the container target serves its own SoftHSM2 token`;
-    }
     if (p.key === 'tpm' && p.tcti !== undefined) {
       return `a TPM of yours (${p.tcti}) runs with the native target; the container target serves its own swtpm`;
     }

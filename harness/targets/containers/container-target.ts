@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import { createWriteStream, mkdirSync, rmSync, writeFileSync, type WriteStream } from 'node:fs';
+import { createWriteStream, mkdirSync, realpathSync, rmSync, writeFileSync, type WriteStream } from 'node:fs';
 import { join } from 'node:path';
 import type { Readable } from 'node:stream';
 import { GenericContainer, Wait, type StartedTestContainer } from 'testcontainers';
@@ -30,6 +30,7 @@ import { componentVersions, VERSION_PACKAGES } from '../versions';
 import { ensureTargetImages, type TargetImages } from './container-images';
 import { removeEphemeralImages, sessionLabels, sweepStaleContainers, TARGET_LABEL } from './container-session';
 import { configureTestcontainers } from './testcontainers-env';
+import { IN_MODULE_LIBS, librariesMissingIn } from './module-libraries';
 
 /** Where the shared folders appear inside the containers. */
 const IN_PARSEC = '/run/parsec-conformance';
@@ -255,12 +256,14 @@ async function bringUp(
   parts.configuredPin = configuredPkcs11Pin(config.value);
   writeFileSync(join(parts.runDir, 'parsec', 'config.toml'), renderParsecConfig(config.value), { mode: 0o600 });
 
+  const vendor = await vendorModuleBinds(spec, images.parsec, log);
   let parsec = new GenericContainer(images.parsec)
     .withEntrypoint(['parsec'])
     .withCommand(['-c', `${IN_PARSEC}/config.toml`])
     .withBindMounts([
       { source: join(parts.runDir, 'parsec'), target: IN_PARSEC },
       ...(token ? [{ source: join(parts.runDir, 'p11'), target: IN_P11 }] : []),
+      ...vendor.binds,
     ])
     .withLabels(labels(parts, 'parsec'))
     .withLogConsumer(logInto(parts, 'parsec'))
@@ -268,13 +271,54 @@ async function bringUp(
     .withStartupTimeout(readyMs);
   // With the harness's swtpm, Parsec joins its network namespace: loopback only, where the TPM listens.
   parsec = parsec.withNetworkMode(swtpm ? `container:${swtpm.getId()}` : 'none');
-  if (token) parsec = parsec.withEnvironment({ P11_KIT_SERVER_ADDRESS: `unix:path=${IN_P11}/p11.sock` });
+  parsec = parsec.withEnvironment({
+    ...vendor.env,
+    ...(token ? { P11_KIT_SERVER_ADDRESS: `unix:path=${IN_P11}/p11.sock` } : {}),
+  });
   const started = await parsec.start();
   parts.containers.push({ name: 'parsec', container: started });
 
   const socketPath = join(parts.runDir, 'parsec', 'parsec.sock');
   const ready = await waitForPing(socketPath, { timeoutMs: readyMs });
   if (!ready.ok) throw new TargetStartError(ready.reason);
+}
+
+/**
+ * A PKCS#11 module of yours in the Parsec container: the module at its own path (read-only), the files it needs at
+ * theirs, the libraries it links against that the image lacks, and the environment variables it reads.
+ */
+async function vendorModuleBinds(
+  spec: ContainersSpec,
+  image: string,
+  log: (l: string) => void,
+): Promise<{ binds: { source: string; target: string; mode?: 'ro' }[]; env: Record<string, string> }> {
+  const p = spec.providers.find((x) => x.key === 'pkcs11');
+  if (p?.key !== 'pkcs11' || p.module === undefined) return { binds: [], env: {} };
+  const mounts = p.mounts ?? [];
+  const libs = await librariesMissingIn(image, [p.module, ...mounts]);
+  const env: Record<string, string> = {};
+  for (const name of p.passEnv ?? []) {
+    const value = process.env[name];
+    if (value === undefined)
+      throw new TargetStartError(`${name} is to be passed to the PKCS#11 module, but it is not set`);
+    env[name] = value;
+  }
+  if (libs.length > 0) env.LD_LIBRARY_PATH = IN_MODULE_LIBS;
+  log(
+    `the PKCS#11 module ${p.module} is bound into the Parsec container${mounts.length > 0 ? ` with ${mounts.join(', ')}` : ''}${libs.length > 0 ? `, and ${libs.length} librar${libs.length === 1 ? 'y' : 'ies'} the image lacks (${libs.map((l) => l.soname).join(', ')})` : ''}`,
+  );
+  return {
+    binds: [
+      { source: realpathSync(p.module), target: p.module, mode: 'ro' },
+      ...mounts.map((m) => ({ source: m, target: m })),
+      ...libs.map((l) => ({
+        source: realpathSync(l.host),
+        target: `${IN_MODULE_LIBS}/${l.soname}`,
+        mode: 'ro' as const,
+      })),
+    ],
+    env,
+  };
 }
 
 /**
@@ -304,7 +348,12 @@ export async function startContainerTarget(spec: ContainersSpec, o: StartOptions
     );
     teardownFiles(parts);
     await removeEphemeralImages(images.ephemeral);
-    const reason = redact(err instanceof TargetStartError ? err.reason : (err as Error).message, parts.secrets);
+    const vendorModule = spec.providers.find((p) => p.key === 'pkcs11' && p.module !== undefined);
+    const hint =
+      vendorModule?.key === 'pkcs11'
+        ? ` (the PKCS#11 module ${vendorModule.module} runs inside the Parsec container: give the files it needs with --pkcs11-mount and the variables it reads with --pkcs11-env; see the parsec container log)`
+        : '';
+    const reason = `${redact(err instanceof TargetStartError ? err.reason : (err as Error).message, parts.secrets)}${hint}`;
     throw new TargetStartError(
       err instanceof TargetStartError ? reason : `container target start failed: ${reason}`,
       { ...logs, ...(err instanceof TargetStartError ? err.logs : {}) },

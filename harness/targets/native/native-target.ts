@@ -111,6 +111,19 @@ export function parsecEnv(parsec: ParsecBinary, token?: SoftHsmToken): NodeJS.Pr
   return env;
 }
 
+/**
+ * The environment without the variables the spec reads secrets from (a token's PIN, a TPM's owner auth): Parsec gets
+ * them through its config file (mode 0600), and its environment need not carry them as well.
+ */
+export function withoutSecretVariables(env: NodeJS.ProcessEnv, spec: NativeSpec): NodeJS.ProcessEnv {
+  const out = { ...env };
+  for (const p of spec.providers) {
+    if (p.key === 'pkcs11' && p.pin?.kind === 'env') delete out[p.pin.variable];
+    if (p.key === 'tpm' && p.ownerAuthEnv !== undefined) delete out[p.ownerAuthEnv];
+  }
+  return out;
+}
+
 /** The command that starts `parsec -c config`: through its own loader when it brings one. */
 export function parsecCommand(parsec: ParsecBinary, configPath: string): { command: string; args: string[] } {
   if (parsec.loader) {
@@ -177,7 +190,10 @@ async function bringUp(
   const { command, args } = parsecCommand(parsec, configPath);
   const proc = spawnWatched(command, args, {
     cwd: runDir,
-    env: { ...parsecEnv(parsec, parts.token), ...(parts.quirkConfig ? { [QUIRK_CONFIG_ENV]: parts.quirkConfig } : {}) },
+    env: {
+      ...withoutSecretVariables(parsecEnv(parsec, parts.token), spec),
+      ...(parts.quirkConfig ? { [QUIRK_CONFIG_ENV]: parts.quirkConfig } : {}),
+    },
     logPath: join(runDir, 'parsec.log'),
   });
   parts.parsec = proc;

@@ -71,4 +71,8 @@ describe('staleExpectations', () => {
     expect(staleExpectations(context, ['mbed/a/b'], [file(['mbed/a/gone'], ['containers'])]).status).toBe('passed');
     expect(staleExpectations(context, ['mbed/a/b'], [file(['mbed/a/gone'], ['native'])]).status).toBe('failed');
   });
+  it('does not judge an entry for a provider the run did not ask for (--providers)', () => {
+    expect(staleExpectations(context, ['mbed/a/b'], [file(['tpm/a/gone', 'pkcs11/x/*'])]).status).toBe('passed');
+    expect(staleExpectations(context, ['mbed/a/b'], [file(['core/a/gone'])]).status).toBe('failed');
+  });
 });
