@@ -1,5 +1,5 @@
 import { Command, CommanderError, Option } from 'commander';
-import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { runCLI } from 'jest';
 import { PROVIDER_KEYS } from '../model/providers';
@@ -25,6 +25,8 @@ import { DEFAULT_OUT_DIR, runOptionsToEnv, type RunOptions } from './options';
 import { specFromFlags, UsageError, DEFAULT_OWNER_AUTH_ENV, type TargetFlags } from './run-spec';
 import { listSuites, selectSuites } from './suite-files';
 import { addProbeTokenCommand } from './probe-token-cli';
+import { TOKEN_PROFILE_FILE } from './vendor-token';
+import type { TokenProfile } from '../model/token-profile';
 
 const PROJECT_ROOT = resolve(__dirname, '..', '..');
 // One suite file at a time by default: cases then reach the service one request at a time, which keeps a
@@ -77,6 +79,19 @@ function writeStartFailure(outDir: string, options: RunOptions, message: string,
   writeFileSync(join(outDir, 'results.json'), renderResultsJson(results));
 }
 
+/** On a token of the user's, what its profile (probed before Parsec started) says may explain a failed start. */
+function vendorTokenHint(outDir: string): string | undefined {
+  const file = join(outDir, TOKEN_PROFILE_FILE);
+  if (!existsSync(file)) return undefined;
+  try {
+    const profile = JSON.parse(readFileSync(file, 'utf8')) as TokenProfile;
+    const seen = profile.quirks.seen.map((q) => `${q.name} (${q.evidence})`);
+    return `The token's profile (${file}, probed before Parsec started) names ${seen.length > 0 ? `these PIN quirks: ${seen.join('; ')}` : 'no PIN quirk'}.`;
+  } catch {
+    return undefined;
+  }
+}
+
 async function run(flags: RunFlags): Promise<number> {
   if (flags.list) {
     for (const s of listSuites()) process.stdout.write(`${s.id}\n`);
@@ -127,7 +142,7 @@ async function run(flags: RunFlags): Promise<number> {
     success = results.success;
   } catch (e) {
     const err = e as Error & { details?: string };
-    const message = [err.message, err.details].filter((t) => t).join('\n');
+    const message = [err.message, err.details, vendorTokenHint(options.outDir)].filter((t) => t).join('\n');
     writeStartFailure(options.outDir, options, message, startedAt);
     process.stderr.write(`\nparsec-conformance: the run could not start:\n${message}\n`);
     return 2;
