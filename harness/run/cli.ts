@@ -21,6 +21,7 @@ import {
 } from '../setup';
 import { describeParsecSource, parseParsecSource } from '../targets';
 import { pingBench } from '../bench/ping-bench';
+import { pinMatrixBench } from './pin-matrix-bench';
 import { DEFAULT_OUT_DIR, runOptionsToEnv, type RunOptions } from './options';
 import { specFromFlags, UsageError, DEFAULT_OWNER_AUTH_ENV, type TargetFlags } from './run-spec';
 import { listSuites, selectSuites } from './suite-files';
@@ -317,6 +318,24 @@ function addTargetOptions(command: Command): Command {
     );
 }
 
+/** The target options as given, to hand to a `run` of our own. */
+function targetArgsOf(flags: TargetFlags): string[] {
+  const args: string[] = [];
+  const one: [keyof TargetFlags, string][] = [
+    ['target', '--target'],
+    ['parsec', '--parsec'],
+    ['parsecBin', '--parsec-bin'],
+    ['providers', '--providers'],
+    ['baseImage', '--base-image'],
+    ['targetSpec', '--target-spec'],
+  ];
+  for (const [k, option] of one) {
+    const v = flags[k];
+    if (typeof v === 'string') args.push(option, v);
+  }
+  return args;
+}
+
 export function buildProgram(): Command {
   const program = new Command('parsec-conformance')
     .description(
@@ -397,9 +416,22 @@ export function buildProgram(): Command {
     .description('measure bring-up time and Ping round trips per second against a real service (bounded in time)')
     .addOption(new Option('--seconds <n>', 'seconds per Ping measurement').default('3'))
     .addOption(new Option('--concurrency <n>', 'connections for the concurrent measurement').default('4'))
-    .addOption(new Option('--startups <n>', 'bring-ups to time').default('5'));
+    .addOption(new Option('--startups <n>', 'bring-ups to time').default('5'))
+    .option(
+      '--pin-matrix',
+      'instead: time the whole PKCS#11 PIN matrix (run --suite pkcs11-pin) on this target, --startups times',
+    );
   addTargetOptions(bench).action(
-    async (flags: TargetFlags & { seconds: string; concurrency: string; startups: string }) => {
+    async (flags: TargetFlags & { seconds: string; concurrency: string; startups: string; pinMatrix?: boolean }) => {
+      if (flags.pinMatrix) {
+        specFromFlags(flags); // the same checks as run's, before anything starts
+        const timings = await pinMatrixBench(targetArgsOf(flags), wholeNumber('startups', flags.startups, 50), (l) =>
+          process.stderr.write(`[bench] ${l}\n`),
+        );
+        process.stdout.write(`${JSON.stringify(timings, null, 2)}\n`);
+        process.exitCode = timings.every((t) => t.exitCode === 0) ? 0 : 1;
+        return;
+      }
       const result = await pingBench({
         spec: specFromFlags(flags),
         seconds: wholeNumber('seconds', flags.seconds, 60),

@@ -275,7 +275,18 @@ async function bringUp(
     ...vendor.env,
     ...(token ? { P11_KIT_SERVER_ADDRESS: `unix:path=${IN_P11}/p11.sock` } : {}),
   });
-  const started = await parsec.start();
+  let started: StartedTestContainer;
+  try {
+    started = await parsec.start();
+  } catch (e) {
+    // testcontainers' words for a container that ended before its wait strategy saw the line.
+    if (/Log stream ended/.test((e as Error).message)) {
+      throw new TargetStartError(
+        'the Parsec container exited before it was ready (its log ends without "Parsec is ready")',
+      );
+    }
+    throw e;
+  }
   parts.containers.push({ name: 'parsec', container: started });
 
   const socketPath = join(parts.runDir, 'parsec', 'parsec.sock');

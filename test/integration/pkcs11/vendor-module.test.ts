@@ -207,7 +207,7 @@ const OUTCOMES: Readonly<Record<string, { exit: number; says?: RegExp }>> = {
   'no-login-required': { exit: 0 },
   'any-pin': { exit: 0 },
   'empty-pin': { exit: 0 },
-  'binary-pin': { exit: 2, says: /The specified PIN is incorrect/ },
+  'binary-pin': { exit: 2, says: /The specified PIN is incorrect[\s\S]*names these PIN quirks: binary-pin/ },
   'protected-auth-path': { exit: 1, says: /PsaErrorCommunicationFailure/ },
   'already-logged-in': { exit: 0 },
   'wrong-error-on-bad-pin': { exit: 0 },
