@@ -1,3 +1,4 @@
+import type { TokenProfile } from '../../../harness/model/token-profile';
 import { matchExpectation, parseExpectationFile } from '../../../harness/kit/expectations';
 
 const good = JSON.stringify({
@@ -70,5 +71,33 @@ describe('expectation files', () => {
       entries: [{ case: 'a', expect: 'pass', reason: 'r', evidence: 'e' }],
     });
     expect(() => parseExpectationFile(badOutcome, 'x.json')).toThrow("has expect 'pass'");
+  });
+
+  it('applies an entry with tokenHas / tokenLacks only with such a token (the harness token has every use)', () => {
+    const f = parseExpectationFile(
+      JSON.stringify({
+        product: 'p',
+        version: '1',
+        entries: [
+          { case: 'pkcs11/x/has', expect: 'fail', reason: 'r', evidence: 'e', tokenHas: ['sign-rsa-pss'] },
+          { case: 'pkcs11/x/lacks', expect: 'fail', reason: 'r', evidence: 'e', tokenLacks: ['sign-rsa-pss'] },
+        ],
+      }),
+      's',
+    );
+    const files = [{ file: f, source: 's' }];
+    const lacking = { parsecUses: [{ id: 'sign-rsa-pss', available: false }] } as unknown as TokenProfile;
+    expect(matchExpectation(files, 'pkcs11/x/has', 'native')).toBeDefined();
+    expect(matchExpectation(files, 'pkcs11/x/lacks', 'native')).toBeUndefined();
+    expect(matchExpectation(files, 'pkcs11/x/has', 'native', lacking)).toBeUndefined();
+    expect(matchExpectation(files, 'pkcs11/x/lacks', 'native', lacking)).toBeDefined();
+    const bad = JSON.stringify({
+      product: 'p',
+      version: '1',
+      entries: [{ case: 'a', expect: 'fail', reason: 'r', evidence: 'e', tokenLacks: ['sign-everything'] }],
+    });
+    expect(() => parseExpectationFile(bad, 'x.json')).toThrow(
+      /x.json: entry 0 \(a\) has tokenLacks \["sign-everything"\]; expected a non-empty list of generate-rsa/,
+    );
   });
 });
