@@ -125,14 +125,7 @@ export async function tokenObjectHygiene(context: RunContext): Promise<CaseResul
   try {
     const value = token.pinEnv !== undefined ? process.env[token.pinEnv] : undefined;
     const pin = value !== undefined ? pinBytes(value) : undefined;
-    const after = await listTokenObjects(
-      {
-        module: token.module,
-        ...(token.slot !== undefined ? { slot: token.slot } : {}),
-        ...(token.serial !== undefined ? { serial: token.serial } : {}),
-      },
-      pin,
-    );
+    const after = await listTokenObjects(token, pin);
     pin?.fill(0);
     const { gone, added } = tokenObjectChanges(token.objectsAtStart, after);
     message = [

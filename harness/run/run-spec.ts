@@ -97,6 +97,9 @@ function providersOf(flags: TargetFlags, kind: 'native' | 'containers'): Provide
   });
 }
 
+/** The options that put a token of the user's behind the PKCS#11 provider. */
+const VENDOR_TOKEN_FLAGS = ['pkcs11Module', 'slot', 'serial', 'pinEnv', 'pkcs11Mount', 'pkcs11Env'] as const;
+
 /** The PKCS#11 provider on a token of the user's (--pkcs11-module), or undefined when the harness makes its own. */
 function pkcs11Of(flags: TargetFlags, kind: 'native' | 'containers'): Pkcs11Spec | undefined {
   if (flags.pkcs11Module === undefined) {
@@ -159,12 +162,7 @@ export function specFromFlags(flags: TargetFlags): TargetSpec {
       'providers',
       'tcti',
       'baseImage',
-      'pkcs11Module',
-      'slot',
-      'serial',
-      'pinEnv',
-      'pkcs11Mount',
-      'pkcs11Env',
+      ...VENDOR_TOKEN_FLAGS,
     ]);
     const path = resolve(flags.targetSpec);
     let text: string;
@@ -186,12 +184,7 @@ export function specFromFlags(flags: TargetFlags): TargetSpec {
       'tcti',
       'tpmOwnerAuthEnv',
       'baseImage',
-      'pkcs11Module',
-      'slot',
-      'serial',
-      'pinEnv',
-      'pkcs11Mount',
-      'pkcs11Env',
+      ...VENDOR_TOKEN_FLAGS,
     ]);
     if (flags.target !== undefined && flags.target !== 'external') {
       throw new UsageError(

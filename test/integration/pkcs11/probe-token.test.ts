@@ -7,7 +7,7 @@ import { ensurePkcs11Tools, SOFTHSM2_LIBRARY, type Pkcs11Tools } from '../../../
 import { quirkCatalogue } from '../../../harness/targets/quirks';
 import { readLoginAttempts } from '../../../harness/targets/token-observations';
 import { probeToken } from '../../../harness/tokens';
-import { objectFiles, testToken, type TestToken } from './quirk-token-fixture';
+import { objectFiles, pinValue, testToken, type TestToken } from './quirk-token-fixture';
 
 /**
  * probe-token on each quirk token and on SoftHSM2 itself: it names the quirk it sees, lists what it cannot tell
@@ -23,12 +23,6 @@ let tools: Pkcs11Tools;
 beforeAll(async () => {
   tools = await ensurePkcs11Tools();
 }, 300_000);
-
-/** The PIN as a user gives it in --pin-env: text, or hex: for bytes that are not text. */
-function pinValue(pin: Buffer): string {
-  const text = pin.toString('utf8');
-  return Buffer.from(text, 'utf8').equals(pin) ? text : `hex:${pin.toString('hex')}`;
-}
 
 async function probe(token: TestToken, module: string, destructive: boolean): Promise<TokenProfile> {
   return probeToken({

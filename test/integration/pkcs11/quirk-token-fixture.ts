@@ -61,3 +61,9 @@ export function objectFiles(token: TestToken): string[] {
     .filter((f) => f.endsWith('.object') && !f.endsWith('token.object'))
     .sort();
 }
+
+/** The PIN as a user gives it in --pin-env: text, or hex: for bytes that are not text. */
+export function pinValue(pin: Buffer): string {
+  const text = pin.toString('utf8');
+  return Buffer.from(text, 'utf8').equals(pin) ? text : `hex:${pin.toString('hex')}`;
+}

@@ -7,7 +7,7 @@ import type { TokenProfile } from '../../../harness/model/token-profile';
 import type { RunResults } from '../../../harness/reports/model';
 import { ensurePkcs11Tools, runCommand, SOFTHSM2_LIBRARY, type Pkcs11Tools } from '../../../harness/setup';
 import { readLoginAttempts } from '../../../harness/targets/token-observations';
-import { objectFiles, testToken, type TestToken } from './quirk-token-fixture';
+import { objectFiles, pinValue, testToken, type TestToken } from './quirk-token-fixture';
 
 /**
  * run --pkcs11-module: a token the harness did not make behind Parsec. SoftHSM2 stands in for a vendor's module, and
@@ -22,12 +22,6 @@ beforeAll(async () => {
   out = mkdtempSync(join(tmpdir(), 'pc-vendor-'));
 }, 300_000);
 afterAll(() => rmSync(out, { recursive: true, force: true }));
-
-/** The PIN as a user gives it in --pin-env: text, or hex: for bytes that are not text. */
-function pinValue(pin: Buffer): string {
-  const text = pin.toString('utf8');
-  return Buffer.from(text, 'utf8').equals(pin) ? text : `hex:${pin.toString('hex')}`;
-}
 
 function run(token: TestToken, args: string[], outDir: string, env: NodeJS.ProcessEnv = {}) {
   const r = spawnSync(process.execPath, [CLI, 'run', '--out', outDir, ...args], {
