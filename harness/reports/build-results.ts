@@ -67,6 +67,7 @@ export function buildResults(
         durationMs: Math.round(a.duration ?? 0),
         message,
         ...(data.has(id) ? { observations: data.get(id) } : {}),
+        file: rel,
       });
     }
     if (file.testExecError || (file.testResults.length === 0 && file.failureMessage)) {
@@ -80,6 +81,7 @@ export function buildResults(
         status: 'failed',
         durationMs: 0,
         message: firstLines(file.failureMessage ?? file.testExecError?.message ?? 'test file failed'),
+        file: rel,
       });
     }
   }

@@ -33,6 +33,7 @@ function caseXml(c: CaseResult): string {
   switch (c.status) {
     case 'passed':
       return [open, idProp, close].join('\n');
+    case 'flaky':
     case 'expected-fail':
       // A known deviation is not a regression; JUnit has no such state, so it passes with its reason on record.
       return [

@@ -1,6 +1,34 @@
-/** The outcome vocabulary of a case. Expected failures come from the known-deviation files in fixtures/. */
-export const CASE_STATUSES = ['passed', 'failed', 'skipped', 'expected-fail', 'unexpected-pass'] as const;
+/**
+ * The outcome vocabulary of a case. Expected failures, flaky cases and skips by expectation come from the expectation
+ * matrix in fixtures/expectations/. `flaky`: an entry accepts both outcomes; `observed` says which one this run saw.
+ */
+export const CASE_STATUSES = ['passed', 'failed', 'skipped', 'expected-fail', 'unexpected-pass', 'flaky'] as const;
 export type CaseStatus = (typeof CASE_STATUSES)[number];
+
+/** results.json's format: bumped whenever a field changes meaning or goes away (adding an optional one does not). */
+export const RESULTS_FORMAT_VERSION = 2;
+
+/** The expectation entry that applied to a case: which file, which outcome, why. */
+export interface AppliedExpectation {
+  /** The file the entry sits in, relative to the project (or as given with --profile). */
+  readonly source: string;
+  /** The entry's case pattern. */
+  readonly case: string;
+  readonly outcome: 'fail' | 'flaky' | 'skip';
+  readonly reason: string;
+  readonly evidence?: string;
+  readonly link?: string;
+}
+
+/** The request a failed case sent last, as far as the harness can say without secrets. */
+export interface FailedRequest {
+  readonly opcode: string;
+  readonly provider: string;
+  /** The status the service answered, by name; absent when no answer came. */
+  readonly status?: string;
+  /** What the request asked for (key name, algorithm), never key material or a secret. */
+  readonly summary?: string;
+}
 
 export interface CaseResult {
   /** Stable across runs, targets and Parsec versions: `<provider>/<suite>[/<variant>]/<case-slug>`. */
@@ -18,6 +46,38 @@ export interface CaseResult {
   readonly message: string;
   /** What the case observed beyond its status (a PIN matrix cell's statuses and login attempts), when it says. */
   readonly observations?: Readonly<Record<string, unknown>>;
+  /** The suite file, relative to the project root (e.g. suites/core/ping.test.ts); absent for the harness's checks. */
+  readonly file?: string;
+  /** When the case began (ISO 8601), where known. */
+  readonly startedAt?: string;
+  /** For expected-fail, unexpected-pass and flaky: what the case itself did this time. */
+  readonly observed?: 'passed' | 'failed';
+  /** The expectation entry that applied, when one did. */
+  readonly expectation?: AppliedExpectation;
+  /** The service's log lines written during this case's time span (redacted), when the log has timestamps. */
+  readonly logLines?: readonly string[];
+  /** For a failed case: the request that failed. */
+  readonly failedRequest?: FailedRequest;
+}
+
+/** The harness that produced a results.json: its version, its commit where it runs from a checkout, its contract. */
+export interface HarnessInfo {
+  readonly version: string;
+  readonly commit?: string;
+  /** The protobuf contract the wire client speaks (Parsec's operation definitions, by their version). */
+  readonly contract: string;
+}
+
+/** How the run was asked for: enough to run it again. Never secrets (variable names only, never their values). */
+export interface RunOptionsRecord {
+  /** The command line after the program name. */
+  readonly argv: readonly string[];
+  readonly suites: readonly string[];
+  readonly workers: number;
+  readonly strict: boolean;
+  readonly profiles: readonly string[];
+  readonly shard?: { readonly index: number; readonly count: number };
+  readonly repeat?: number;
 }
 
 /**
@@ -37,10 +97,22 @@ export interface TargetResult {
 }
 
 export interface RunResults {
+  readonly formatVersion?: number;
+  readonly harness?: HarnessInfo;
+  readonly options?: RunOptionsRecord;
   readonly target: TargetResult;
   readonly startedAt: string;
   readonly durationMs: number;
   readonly cases: readonly CaseResult[];
+  /** The expectation files this run used, in the order they apply (later overrides earlier). */
+  readonly expectationFiles?: readonly string[];
+  /** Where shards were merged: each shard's results.json, as `i/n` and its start time. */
+  readonly mergedFrom?: readonly { readonly shard: string; readonly startedAt: string }[];
+  /** With --repeat N: per case whose outcome changed between rounds, how often each outcome was seen. */
+  readonly repeats?: {
+    readonly rounds: number;
+    readonly changed: readonly { readonly id: string; readonly outcomes: Readonly<Record<string, number>> }[];
+  };
 }
 
 export function countByStatus(cases: readonly CaseResult[]): Record<CaseStatus, number> {

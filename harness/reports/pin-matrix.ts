@@ -10,6 +10,7 @@ const STATUS_MARKS: Readonly<Record<CaseStatus, { mark: string; meaning: string 
   failed: { mark: '✗', meaning: 'failed' },
   'unexpected-pass': { mark: '‼', meaning: 'unexpected pass: a recorded deviation did not show, its entry is stale' },
   skipped: { mark: '–', meaning: 'skipped' },
+  flaky: { mark: '~', meaning: 'flaky: a recorded entry accepts either outcome (fixtures/expectations)' },
 };
 
 interface LoginAttemptView {

@@ -1,11 +1,11 @@
 import { Command, CommanderError, Option } from 'commander';
-import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, rmSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { runCLI } from 'jest';
 import { PROVIDER_KEYS } from '../model/providers';
 import { countByStatus, runSucceeded, type RunResults } from '../reports/model';
 import { FULL_RUN_ENV, lastRun } from '../reports/jest-reporter';
-import { renderResultsJson } from '../reports/results-json';
+import { writeReports } from '../reports/write-reports';
 import {
   checkSetup,
   ensureDockerEngine,
@@ -77,7 +77,9 @@ function writeStartFailure(outDir: string, options: RunOptions, message: string,
       },
     ],
   };
-  writeFileSync(join(outDir, 'results.json'), renderResultsJson(results));
+  // Every report, junit.xml included: a CI report step finds the start-up failure as a failed case.
+  const { errors } = writeReports(results, outDir);
+  for (const e of errors) process.stderr.write(`parsec-conformance: REPORT ERROR ${e}\n`);
 }
 
 /** On a token of the user's, what its profile (probed before Parsec started) says may explain a failed start. */
