@@ -8,3 +8,4 @@ export {
   type DiscoveredProvider,
   type RunContext,
 } from './run-context';
+export { serviceLogRedactor, shareServiceLogRedactor, type LogRedactor } from './log-redaction';

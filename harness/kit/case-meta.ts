@@ -1,5 +1,6 @@
 import { appendFileSync, mkdirSync, readdirSync, readFileSync } from 'node:fs';
 import { basename, join } from 'node:path';
+import type { AppliedExpectation } from '../model/expectation';
 
 /** What a suite declares about each case, written while Jest collects tests and joined with results by the reporter. */
 export interface CaseMeta {
@@ -12,8 +13,8 @@ export interface CaseMeta {
   readonly title: string;
   /** Why the case is skipped; every skip carries one. */
   readonly skipReason?: string;
-  /** Present when a known-deviation file expects this case to fail. */
-  readonly expectedFailure?: { readonly reason: string; readonly source: string };
+  /** The expectation matrix's entry for this case (fail, flaky or skip), when one holds. */
+  readonly expectation?: AppliedExpectation;
 }
 
 function casesDir(metaDir: string): string {
@@ -47,27 +48,12 @@ export function readAllCaseMeta(metaDir: string): Map<string, CaseMeta> {
 
 /** What an expected failure actually did, so the report shows the evidence of this run and not only the recorded one. */
 export function recordObserved(metaDir: string, id: string, message: string): void {
-  const dir = join(metaDir, 'observed');
-  mkdirSync(dir, { recursive: true });
-  appendFileSync(join(dir, `${process.pid}.jsonl`), `${JSON.stringify({ id, message })}\n`);
+  appendRecord(metaDir, 'observed', { id, message });
 }
 
 export function readObserved(metaDir: string): Map<string, string> {
   const byId = new Map<string, string>();
-  const dir = join(metaDir, 'observed');
-  let files: string[];
-  try {
-    files = readdirSync(dir);
-  } catch {
-    return byId;
-  }
-  for (const f of files) {
-    for (const line of readFileSync(join(dir, f), 'utf8').split('\n')) {
-      if (line.trim() === '') continue;
-      const { id, message } = JSON.parse(line) as { id: string; message: string };
-      byId.set(id, message);
-    }
-  }
+  for (const { id, message } of records<{ id: string; message: string }>(metaDir, 'observed')) byId.set(id, message);
   return byId;
 }
 
@@ -76,26 +62,77 @@ export function readObserved(metaDir: string): Map<string, string> {
  * for results.json. It must hold no secret: reports carry it as it is.
  */
 export function recordCaseData(metaDir: string, id: string, data: Readonly<Record<string, unknown>>): void {
-  const dir = join(metaDir, 'data');
-  mkdirSync(dir, { recursive: true });
-  appendFileSync(join(dir, `${process.pid}.jsonl`), `${JSON.stringify({ id, data })}\n`);
+  appendRecord(metaDir, 'data', { id, data });
 }
 
 export function readCaseData(metaDir: string): Map<string, Record<string, unknown>> {
   const byId = new Map<string, Record<string, unknown>>();
-  const dir = join(metaDir, 'data');
+  for (const { id, data } of records<{ id: string; data: Record<string, unknown> }>(metaDir, 'data')) {
+    byId.set(id, { ...byId.get(id), ...data });
+  }
+  return byId;
+}
+
+/** When a case ran: from just before its body to just after its cleanup (keys destroyed, own targets stopped). */
+export interface CaseSpan {
+  readonly id: string;
+  /** ISO 8601. */
+  readonly startedAt: string;
+  readonly endedAt: string;
+}
+
+/** The request a failed case sent last, without secrets (harness/wire's request summary). */
+export interface CaseFailedRequest {
+  readonly opcode: string;
+  /** The provider's key ('core', 'mbed', 'pkcs11', 'tpm') or its id when the harness does not know it. */
+  readonly provider: string;
+  readonly status?: string;
+  readonly summary?: string;
+}
+
+/** One JSON line per record, one file per worker process (parallel workers never interleave). */
+function appendRecord(metaDir: string, kind: string, record: object): void {
+  const dir = join(metaDir, kind);
+  mkdirSync(dir, { recursive: true });
+  appendFileSync(join(dir, `${process.pid}.jsonl`), `${JSON.stringify(record)}\n`);
+}
+
+/** Every record of a kind, in the order each worker wrote them; none when nothing was recorded. */
+function records<T>(metaDir: string, kind: string): T[] {
+  const dir = join(metaDir, kind);
   let files: string[];
   try {
     files = readdirSync(dir);
   } catch {
-    return byId;
+    return [];
   }
-  for (const f of files) {
-    for (const line of readFileSync(join(dir, f), 'utf8').split('\n')) {
-      if (line.trim() === '') continue;
-      const { id, data } = JSON.parse(line) as { id: string; data: Record<string, unknown> };
-      byId.set(id, { ...byId.get(id), ...data });
-    }
-  }
-  return byId;
+  return files.flatMap((f) =>
+    readFileSync(join(dir, f), 'utf8')
+      .split('\n')
+      .filter((line) => line.trim() !== '')
+      .map((line) => JSON.parse(line) as T),
+  );
+}
+
+/** The last record per case id. */
+function readRecords<T extends { id: string }>(metaDir: string, kind: string): Map<string, T> {
+  return new Map(records<T>(metaDir, kind).map((r) => [r.id, r]));
+}
+
+/** For results.json: each case's time span, to cut its lines out of the service's logs. */
+export function recordCaseSpan(metaDir: string, span: CaseSpan): void {
+  appendRecord(metaDir, 'spans', span);
+}
+
+export function readCaseSpans(metaDir: string): Map<string, CaseSpan> {
+  return readRecords<CaseSpan>(metaDir, 'spans');
+}
+
+export function recordFailedRequest(metaDir: string, id: string, request: CaseFailedRequest): void {
+  appendRecord(metaDir, 'failed-requests', { id, request });
+}
+
+export function readFailedRequests(metaDir: string): Map<string, CaseFailedRequest> {
+  const records = readRecords<{ id: string; request: CaseFailedRequest }>(metaDir, 'failed-requests');
+  return new Map([...records].map(([id, r]) => [id, r.request]));
 }

@@ -1,4 +1,4 @@
-import { keepLogs, tailFile, tailLines, type TargetLog } from './logs';
+import { keepLogs, redact, tailFile, tailLines, type TargetLog } from './logs';
 import type { StartableSpec } from './spec';
 import type { ClientAuth, StartedTarget, StopOptions, TargetVersions } from './started-target';
 
@@ -46,6 +46,10 @@ export abstract class StartedService<S extends StartableSpec> implements Started
   private parsecLog(lines: number): string {
     const parsec = this.parts.logs().find((l) => l.name === 'parsec');
     return parsec ? tailFile(parsec.path, lines, this.parts.secrets) : '';
+  }
+
+  redact(text: string): string {
+    return redact(text, this.parts.secrets);
   }
 
   logTail(lines = LOG_TAIL_LINES): string {

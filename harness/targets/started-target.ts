@@ -58,6 +58,8 @@ export interface StartedTarget extends AsyncDisposable {
   logs(): readonly TargetLog[];
   /** The last lines of Parsec's log, redacted; still available after stop(). */
   logTail(lines?: number): string;
+  /** The text with every secret this target's logs could carry (PINs, owner auth) replaced, for reports of its logs. */
+  redact(text: string): string;
   stop(options?: StopOptions): Promise<void>;
   /** What the harness's quirk token saw of the service (its login attempts), when the target has one. */
   tokenObservations?(): TokenObservations | undefined;

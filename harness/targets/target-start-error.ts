@@ -3,6 +3,9 @@ import type { TokenObservations } from './token-observations';
 /** The target did not come up. The message names what failed and carries the log excerpts that explain it. */
 export class TargetStartError extends Error {
   override readonly name = 'TargetStartError';
+  /** The backends' versions, when the factory could read them before giving up: a failed run's report records them. */
+  backends?: Readonly<Record<string, string>>;
+
   constructor(
     /** One line: what failed, e.g. "Parsec exited with code 1 before answering Ping". */
     readonly reason: string,

@@ -4,7 +4,8 @@ import { authFor, describeAuth, type AuthConfig } from './auth';
 import { decodeResult, encodeOperation } from './convert-operations';
 import { ServiceStatusError } from './errors';
 import { defaultHeader, type WireHeader } from './header';
-import { opcodeCode, type OpcodeName } from './opcodes';
+import { opcodeCode, opcodeName, type OpcodeName } from './opcodes';
+import { noteRequest, summarizeOperation } from './request-watch';
 import { WireRequest } from './request';
 import { statusName, type StatusName, type UnknownStatusName } from './status';
 import { sendRequest, type TransportOptions } from './transport';
@@ -105,7 +106,15 @@ export class ParsecClient {
       authLen: auth.length,
     });
     const request = new WireRequest(header, body, auth);
-    const response = await sendRequest(this.#transport, request.toBytes(), { description: request.describe() });
+    const sent = { opcode, provider, summary: summarizeOperation(operation) };
+    let response;
+    try {
+      response = await sendRequest(this.#transport, request.toBytes(), { description: request.describe() });
+    } catch (e) {
+      noteRequest(sent);
+      throw e;
+    }
+    noteRequest({ ...sent, status: statusName(response.header.status) });
     if (response.header.status !== 0) {
       throw new ServiceStatusError({
         status: response.header.status,
@@ -130,11 +139,23 @@ export class ParsecClient {
     });
     const wire = new WireRequest(header, body, auth);
     const bytes = request.rawBytes ? Buffer.from(request.rawBytes) : wire.toBytes();
-    const response = await sendRequest(this.#transport, bytes, {
-      closeAfterWrite: request.closeAfterWrite,
-      description: request.rawBytes ? `${bytes.length} raw bytes` : wire.describe(),
-    });
+    const sent = {
+      opcode: opcodeName(header.opcode),
+      provider: header.provider,
+      summary: request.rawBytes ? `${bytes.length} raw bytes` : `raw request, body ${body.length} bytes`,
+    };
+    let response;
+    try {
+      response = await sendRequest(this.#transport, bytes, {
+        closeAfterWrite: request.closeAfterWrite,
+        description: request.rawBytes ? `${bytes.length} raw bytes` : wire.describe(),
+      });
+    } catch (e) {
+      noteRequest(sent);
+      throw e;
+    }
     const status = response.header.status;
+    noteRequest({ ...sent, status: statusName(status) });
     return { header: response.header, body: response.body, status, statusName: statusName(status) };
   }
 

@@ -74,3 +74,5 @@ export {
   type WireResponse,
 } from './transport';
 export { ParsecClient, type ParsecClientOptions, type ProviderArg, type RawRequest, type RawResponse } from './client';
+export { watchRequests, summarizeOperation, type SentRequest, type RequestListener } from './request-watch';
+export { PROTOBUF_CONTRACT } from './contract';

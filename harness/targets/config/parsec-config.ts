@@ -73,6 +73,8 @@ function sections(spec: ParsecConfigSpec): string[][] {
         // 1 ms instead of the default 10 ms makes a request round trip about 8x faster.
         ['idle_listener_sleep_duration', 1],
         ['log_level', spec.logLevel ?? 'info'],
+        // `[2025-01-31T12:00:00.123Z INFO  parsec] …` (UTC, ms): reports cut each case's lines out of the log by time.
+        ['log_timestamp', true],
         ['log_error_details', true],
       ],
       spec.extra?.core_settings,

@@ -352,6 +352,8 @@ export async function startContainerTarget(spec: ContainersSpec, o: StartOptions
   try {
     await bringUp(spec, images, parts, log, readyMs);
   } catch (err) {
+    // Asked while the containers that did start still run: a failed run's report records the backends too.
+    const backends = await containerBackends(parts).catch(() => undefined);
     await stopAll(parts);
     const token = observationsOf(parts);
     const logs = Object.fromEntries(
@@ -365,11 +367,13 @@ export async function startContainerTarget(spec: ContainersSpec, o: StartOptions
         ? ` (the PKCS#11 module ${vendorModule.module} runs inside the Parsec container: give the files it needs with --pkcs11-mount and the variables it reads with --pkcs11-env; see the parsec container log)`
         : '';
     const reason = `${redact(err instanceof TargetStartError ? err.reason : (err as Error).message, parts.secrets)}${hint}`;
-    throw new TargetStartError(
+    const failure = new TargetStartError(
       err instanceof TargetStartError ? reason : `container target start failed: ${reason}`,
       { ...logs, ...(err instanceof TargetStartError ? err.logs : {}) },
       token,
     );
+    failure.backends = backends;
+    throw failure;
   }
   const startupMs = Date.now() - started;
   let versions: TargetVersions;
@@ -391,10 +395,6 @@ export async function startContainerTarget(spec: ContainersSpec, o: StartOptions
 async function containerVersions(spec: ContainersSpec, images: TargetImages, parts: Parts): Promise<TargetVersions> {
   const byRole = Object.fromEntries(parts.containers.map((c) => [c.name, c.container]));
   const inParsec = byRole.parsec ? await versionsIn(byRole.parsec, ['parsec-service']) : {};
-  const inToken = byRole.softhsm2 ? await versionsIn(byRole.softhsm2) : {};
-  const inTpm = byRole.swtpm ? await versionsIn(byRole.swtpm) : {};
-  const pick = (from: Record<string, string>, components: string[]) =>
-    Object.fromEntries(Object.entries(componentVersions(from)).filter(([c]) => components.includes(c)));
   const packageVersion = inParsec['parsec-service'];
   return {
     parsec: {
@@ -404,10 +404,24 @@ async function containerVersions(spec: ContainersSpec, images: TargetImages, par
       ...(packageVersion ? { packageVersion } : {}),
       ...(spec.parsec.from === 'build' ? { features: spec.parsec.features } : {}),
     },
-    backends: {
-      ...pick(inParsec, byRole.swtpm ? ['tpm2-tss', 'tcti-swtpm', 'mbedtls'] : ['mbedtls']),
-      ...(byRole.softhsm2 ? { ...pick(inToken, ['softhsm2']), ...pick(inParsec, ['p11-kit']) } : {}),
-      ...pick(inTpm, ['swtpm', 'libtpms']),
-    },
+    backends: await containerBackends(parts, inParsec),
+  };
+}
+
+/** Each backend as the container that runs it has it installed (the ones that started, on a failed start). */
+async function containerBackends(
+  parts: Parts,
+  parsecPackages?: Record<string, string>,
+): Promise<Record<string, string>> {
+  const byRole = Object.fromEntries(parts.containers.map((c) => [c.name, c.container]));
+  const inParsec = parsecPackages ?? (byRole.parsec ? await versionsIn(byRole.parsec) : {});
+  const inToken = byRole.softhsm2 ? await versionsIn(byRole.softhsm2) : {};
+  const inTpm = byRole.swtpm ? await versionsIn(byRole.swtpm) : {};
+  const pick = (from: Record<string, string>, components: string[]) =>
+    Object.fromEntries(Object.entries(componentVersions(from)).filter(([c]) => components.includes(c)));
+  return {
+    ...pick(inParsec, byRole.swtpm ? ['tpm2-tss', 'tcti-swtpm', 'mbedtls'] : ['mbedtls']),
+    ...(byRole.softhsm2 ? { ...pick(inToken, ['softhsm2']), ...pick(inParsec, ['p11-kit']) } : {}),
+    ...pick(inTpm, ['swtpm', 'libtpms']),
   };
 }

@@ -75,6 +75,8 @@ export async function attachExternalTarget(spec: ExternalSpec, options: StartOpt
     versions: { parsec: { version, source: `external:${o.socketPath}` }, backends: {} },
     logs: () => [],
     logTail: () => '(the log of a service the harness did not start is not available to it)',
+    // It has no logs of the harness's and the harness gave it no secret.
+    redact: (text: string) => text,
     startupMs,
     stop,
     [Symbol.asyncDispose]: stop,

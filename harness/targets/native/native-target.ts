@@ -233,13 +233,16 @@ export async function startNativeTarget(spec: NativeSpec, o: StartOptions = {}):
     );
     const token = observationsOf(parts);
     await teardown(parts);
-    if (err instanceof TargetStartError)
-      throw new TargetStartError(redact(err.reason, parts.secrets), { ...logs, ...err.logs }, token);
-    throw new TargetStartError(
-      `native target start failed: ${redact((err as Error).message, parts.secrets)}`,
-      logs,
-      token,
-    );
+    const failure =
+      err instanceof TargetStartError
+        ? new TargetStartError(redact(err.reason, parts.secrets), { ...logs, ...err.logs }, token)
+        : new TargetStartError(
+            `native target start failed: ${redact((err as Error).message, parts.secrets)}`,
+            logs,
+            token,
+          );
+    failure.backends = await nativeBackendVersions(spec, parsec).catch(() => undefined);
+    throw failure;
   }
   const startupMs = Date.now() - started;
   let versions: TargetVersions;

@@ -27,6 +27,7 @@ describe('renderParsecConfig', () => {
         'allow_root = true',
         'idle_listener_sleep_duration = 1',
         'log_level = "info"',
+        'log_timestamp = true',
         'log_error_details = true',
         '',
         '[listener]',
@@ -94,7 +95,7 @@ describe('renderParsecConfig', () => {
       extra: { core_settings: { log_level: 'debug', body_len_limit: 1024 }, listener: { timeout: 500 } },
     });
     expect(text).toContain(
-      '[core_settings]\nallow_root = true\nidle_listener_sleep_duration = 1\nlog_level = "debug"\nlog_error_details = true\nbody_len_limit = 1024\n',
+      '[core_settings]\nallow_root = true\nidle_listener_sleep_duration = 1\nlog_level = "debug"\nlog_timestamp = true\nlog_error_details = true\nbody_len_limit = 1024\n',
     );
     expect(text).toContain('[listener]\nlistener_type = "DomainSocket"\ntimeout = 500\n');
   });
