@@ -89,6 +89,8 @@ export interface RunContext {
     readonly pinEnv?: string;
     readonly objectsAtStart: readonly TokenObject[];
   };
+  /** Expectation profiles (--profile) that add to or override the project's files, in the order given. */
+  readonly expectationProfiles?: readonly string[];
   /** Folder where suites record case metadata for the reporters. */
   readonly metaDir: string;
   /** The run's report folder: the logs of the targets suites start go to `<outDir>/targets/`. */

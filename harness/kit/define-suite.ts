@@ -2,9 +2,25 @@ import { PROVIDER_FACTS, type ProviderKey } from '../model/providers';
 import { readRunContext, type DiscoveredProvider, type RunContext } from '../context';
 import { answerFor } from '../capabilities';
 import { tokenLacks } from '../model/token-profile';
-import { ParsecClient, opcodeCode, type CheckType, type KeyAttributes, type OpcodeName } from '../wire';
+import {
+  ParsecClient,
+  opcodeCode,
+  watchRequests,
+  type CheckType,
+  type KeyAttributes,
+  type OpcodeName,
+  type SentRequest,
+} from '../wire';
 import { caseId, isVariantName, slugify } from './case-id';
-import { recordCaseData, recordCaseMeta, recordObserved, type CaseMeta } from './case-meta';
+import {
+  recordCaseData,
+  recordCaseMeta,
+  recordCaseSpan,
+  recordFailedRequest,
+  recordObserved,
+  type CaseFailedRequest,
+  type CaseMeta,
+} from './case-meta';
 import { expectationFor } from './expectations';
 import { KeyTracker } from './key-tracker';
 import { clientAuthOf } from './client-auth';
@@ -159,6 +175,17 @@ function providerCtxs(context: RunContext): ProviderCtx[] {
   });
 }
 
+/** A request as results.json names it: the provider by its key where the harness knows it. */
+function failedRequestOf(r: SentRequest): CaseFailedRequest {
+  const facts = (PROVIDER_FACTS as Readonly<Record<number, { key: string } | undefined>>)[r.provider];
+  return {
+    opcode: r.opcode,
+    provider: facts?.key ?? String(r.provider),
+    ...(r.status !== undefined ? { status: r.status } : {}),
+    summary: r.summary,
+  };
+}
+
 function missingOpcode(
   provider: ProviderCtx | undefined,
   requires: readonly OpcodeName[] | undefined,
@@ -241,7 +268,13 @@ export function defineSuite(meta: SuiteMeta, declare: (s: SuiteDeclarer) => void
               block.variant?.skip ??
               (options.ownTargets ? context.anotherInstanceUnavailable : undefined) ??
               missingOpcode(provider, options.requires);
-            const expectation = skipReason ? undefined : expectationFor(context, id);
+            // The expectation matrix's entry: a known failure, a flaky case (either outcome), or a skip with reason.
+            const expectation = skipReason ? undefined : expectationFor(context, id, block.variant?.name);
+            const skipped =
+              skipReason ??
+              (expectation?.outcome === 'skip'
+                ? `skipped by ${expectation.source} (${expectation.case}): ${expectation.reason}`
+                : undefined);
             const record: CaseMeta = {
               id,
               suite: meta.name,
@@ -249,11 +282,11 @@ export function defineSuite(meta: SuiteMeta, declare: (s: SuiteDeclarer) => void
               provider: providerKey,
               opcode: options.opcode ?? meta.opcode,
               title,
-              ...(skipReason ? { skipReason } : {}),
-              ...(expectation ? { expectedFailure: expectation } : {}),
+              ...(skipped ? { skipReason: skipped } : {}),
+              ...(expectation ? { expectation } : {}),
             };
             recordCaseMeta(context.metaDir, testFile, record);
-            if (skipReason) {
+            if (skipped) {
               test.skip(title, () => undefined);
               return;
             }
@@ -261,22 +294,30 @@ export function defineSuite(meta: SuiteMeta, declare: (s: SuiteDeclarer) => void
               const keys = new KeyTracker(client, context.runId, id, preexisting);
               const targets = new CaseTargets(context, `${meta.name}/${id.split('/').slice(2).join('.')}`);
               let failure: unknown;
+              const startedAt = new Date().toISOString();
+              let lastSent: SentRequest | undefined;
+              const unwatch = watchRequests((r) => (lastSent = r));
               try {
                 const observe = (data: Readonly<Record<string, unknown>>) => recordCaseData(context.metaDir, id, data);
                 await fn(makeCtx({ client, context, keys, log, targets, observe }));
               } catch (e) {
-                failure = e;
+                // The body's last request, before cleanup sends its own: no key material, no secret (harness/wire).
+                if (lastSent) recordFailedRequest(context.metaDir, id, failedRequestOf(lastSent));
                 if (expectation) recordObserved(context.metaDir, id, (e as Error).message.split('\n')[0] ?? String(e));
+                // A flaky entry accepts the failure (the report says which outcome this run saw); only the case body's.
+                if (expectation?.outcome !== 'flaky') failure = e;
               }
+              unwatch();
               // Keys are destroyed even when the case failed; a key that cannot be destroyed fails the case.
               const leftovers = await keys.destroyAll();
               const targetProblems = await targets.stopAll();
+              recordCaseSpan(context.metaDir, { id, startedAt, endedAt: new Date().toISOString() });
               if (failure !== undefined) throw failure;
               if (leftovers.length > 0)
                 throw new Error(`could not destroy keys created by the case: ${leftovers.join('; ')}`);
               if (targetProblems.length > 0) throw new Error(targetProblems.join('\n'));
             };
-            (expectation ? test.failing : test)(title, run, options.timeoutMs);
+            (expectation?.outcome === 'fail' ? test.failing : test)(title, run, options.timeoutMs);
           },
         });
       });

@@ -13,13 +13,17 @@ function firstLines(text: string, n = 40): string {
 }
 
 function statusOf(jestStatus: string, meta: CaseMeta | undefined): CaseStatus {
-  const expectedFail = meta?.expectedFailure !== undefined;
+  const outcome = meta?.expectation?.outcome;
   switch (jestStatus) {
     case 'passed':
       // `test.failing` passes when the body failed: the known deviation is still there.
-      return expectedFail ? 'expected-fail' : 'passed';
+      if (outcome === 'fail') return 'expected-fail';
+      // A flaky case's body may have failed: the kit accepted it and recorded what it saw.
+      if (outcome === 'flaky') return 'flaky';
+      return 'passed';
     case 'failed':
-      return expectedFail ? 'unexpected-pass' : 'failed';
+      // A flaky case fails only for what is not its body's (a key it could not destroy): a plain failure.
+      return outcome === 'fail' ? 'unexpected-pass' : 'failed';
     default:
       return 'skipped';
   }
@@ -48,14 +52,27 @@ export function buildResults(
       const [provider = 'unknown', suite = rel, variant] = a.ancestorTitles;
       const id = caseId(provider, suite, a.title, variant);
       const meta = metas.get(id);
+      const seen = observed.get(id);
       const status = statusOf(a.status, meta);
       reported.add(id);
+      const expectation = meta?.expectation;
       let message = '';
       if (status === 'failed') message = firstLines(a.failureMessages.join('\n'));
-      else if (status === 'unexpected-pass') message = `expected to fail (${meta?.expectedFailure?.reason}) but passed`;
-      else if (status === 'expected-fail')
-        message = `${meta?.expectedFailure?.reason}; observed: ${observed.get(id) ?? 'n/a'}`;
+      else if (status === 'unexpected-pass') message = `expected to fail (${expectation?.reason}) but passed`;
+      else if (status === 'expected-fail') message = `${expectation?.reason}; observed: ${seen ?? 'n/a'}`;
+      else if (status === 'flaky')
+        message = `${expectation?.reason}; observed: ${seen !== undefined ? `failed (${seen})` : 'passed'}`;
       else if (status === 'skipped') message = meta?.skipReason ?? 'skipped without a recorded reason';
+      const observedOutcome: 'passed' | 'failed' | undefined =
+        status === 'expected-fail'
+          ? 'failed'
+          : status === 'unexpected-pass'
+            ? 'passed'
+            : status === 'flaky'
+              ? seen !== undefined
+                ? 'failed'
+                : 'passed'
+              : undefined;
       cases.push({
         id,
         suite,
@@ -68,6 +85,8 @@ export function buildResults(
         message,
         ...(data.has(id) ? { observations: data.get(id) } : {}),
         file: rel,
+        ...(observedOutcome ? { observed: observedOutcome } : {}),
+        ...(expectation ? { expectation } : {}),
       });
     }
     if (file.testExecError || (file.testResults.length === 0 && file.failureMessage)) {

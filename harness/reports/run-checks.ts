@@ -1,13 +1,21 @@
 import { basename } from 'node:path';
 import { clientAuthOf } from '../kit/client-auth';
-import { appliesTo, entryMatches, loadExpectations, type ExpectationEntry } from '../kit/expectations';
+import {
+  appliesTo,
+  entryMatches,
+  isTodo,
+  loadExpectations,
+  runFacts,
+  type ExpectationEntry,
+  type LoadedFile,
+} from '../kit/expectations';
 import { PROVIDER_KEYS } from '../model/providers';
 import type { RunContext } from '../context';
 import { OPCODES, OPCODE_NAMES, ParsecClient } from '../wire';
 import { describeTokenObject, listTokenObjects, pinBytes, tokenObjectChanges } from '../tokens';
 import type { CaseResult } from './model';
 
-const EXECUTED = new Set(['passed', 'failed', 'expected-fail', 'unexpected-pass']);
+const EXECUTED = new Set(['passed', 'failed', 'expected-fail', 'unexpected-pass', 'flaky']);
 
 /**
  * Lost coverage must show: every opcode of the protocol (0x01..0x20 that exists) needs at least one executed case
@@ -15,12 +23,28 @@ const EXECUTED = new Set(['passed', 'failed', 'expected-fail', 'unexpected-pass'
  * where it does not. Only a full run is judged; a `--suite` selection is partial by design.
  */
 export function coverageGaps(context: RunContext, cases: readonly CaseResult[]): CaseResult[] {
+  return coverageGapsOf(advertisedOpcodes(context), cases);
+}
+
+/** Per crypto provider the run asked for, in order: the opcodes it lists (what coverage is judged against). */
+export function advertisedOpcodes(context: RunContext): { key: string; listed: number[] }[] {
+  return context.requestedProviders.map((key) => ({
+    key,
+    listed: [...(context.opcodes[providerId(context, key)] ?? [])],
+  }));
+}
+
+/** The coverage check on a set of cases (a run's, or merged shards'), given what each provider lists. */
+export function coverageGapsOf(
+  providers: readonly { readonly key: string; readonly listed: readonly number[] }[],
+  cases: readonly CaseResult[],
+): CaseResult[] {
   const gaps: CaseResult[] = [];
-  for (const provider of context.requestedProviders) {
+  for (const { key: provider, listed: opcodes } of providers) {
     for (const name of OPCODE_NAMES) {
       const executed = cases.filter((c) => c.provider === provider && c.opcode === name && EXECUTED.has(c.status));
       if (executed.length > 0) continue;
-      const listed = (context.opcodes[providerId(context, provider)] ?? []).includes(OPCODES[name].code);
+      const listed = opcodes.includes(OPCODES[name].code);
       gaps.push({
         id: `harness/coverage/${provider}-${name}`,
         suite: 'coverage',
@@ -72,44 +96,95 @@ export async function keyHygiene(context: RunContext): Promise<CaseResult> {
 }
 
 /**
- * An expectation entry that matches no declared case is dead weight that would silently excuse a future case of
- * that name: a renamed case must take its entry along. Judged on full runs only.
+ * The expectation matrix kept honest, judged on full runs only (a --suite selection declares only some cases):
+ * an entry that holds for this run's target but matches no declared case is dead weight that would silently excuse a
+ * future case of that name (a renamed case must take its entry along), and a TODO entry (written by
+ * --update-expectations) still lacks a person's reason. Both fail the gate under --strict; otherwise the check is
+ * skipped with what it found, so the report still shows it.
  */
-export function staleExpectations(
+export function expectationMatrixChecks(
   context: RunContext,
-  declaredIds: Iterable<string>,
+  declared: ReadonlyMap<string, { readonly variant?: string }>,
+  strict: boolean,
   files = loadExpectations(context),
-): CaseResult {
-  const ids = [...declaredIds];
+): CaseResult[] {
+  return expectationChecksOf(unmatchedEntries(context, declared, files), todoEntries(files), strict);
+}
+
+/**
+ * The entries that hold for this run's target (Parsec version, target kind, backends, token) and for a provider it
+ * asked for, but match none of the declared cases, as `<pattern> (<file>)`. For shards: an entry is stale when it
+ * is unmatched in every shard.
+ */
+export function unmatchedEntries(
+  context: RunContext,
+  declared: ReadonlyMap<string, { readonly variant?: string }>,
+  files = loadExpectations(context),
+): string[] {
+  const facts = runFacts(context);
   const stale: string[] = [];
-  for (const { file, source } of files) {
-    // An entry for another kind of target does not hold here, so it cannot be judged here either.
-    // Nor can an entry for a provider the run did not ask for (--providers).
-    const judged = (e: ExpectationEntry): boolean => {
-      const provider = e.case.split('/')[0] as string;
-      return (
-        !(PROVIDER_KEYS as readonly string[]).includes(provider) ||
-        (context.requestedProviders as readonly string[]).includes(provider)
-      );
-    };
-    for (const entry of file.entries.filter(
-      (e) => appliesTo(e, context.target.kind, context.tokenProfile) && judged(e),
-    )) {
-      if (!ids.some((id) => entryMatches(entry, id))) {
-        stale.push(`${entry.case} (${basename(source)})`);
-      }
+  // An entry for a provider the run did not ask for (--providers) cannot be judged here.
+  const judged = (e: ExpectationEntry): boolean => {
+    const provider = e.case.split('/')[0] as string;
+    return (
+      !(PROVIDER_KEYS as readonly string[]).includes(provider) ||
+      (context.requestedProviders as readonly string[]).includes(provider)
+    );
+  };
+  for (const { file, source, profile } of files) {
+    for (const entry of file.entries) {
+      if (!judged(entry)) continue;
+      const holds = (variant?: string): boolean =>
+        appliesTo(
+          entry,
+          { ...facts, ...(variant !== undefined ? { variant } : {}) },
+          profile ? 'parsec' : file.product,
+        );
+      // An entry whose conditions do not hold here (another Parsec version, target, backend) is about another run.
+      if (entry.when?.variant === undefined && !holds()) continue;
+      const matched = [...declared].some(([id, meta]) => entryMatches(entry, id) && holds(meta.variant));
+      if (!matched) stale.push(`${entry.case} (${basename(source)})`);
     }
   }
-  return {
-    id: 'harness/expectations/every-entry-matches-a-case',
-    suite: 'expectations',
-    provider: 'harness',
-    opcode: 'n/a',
-    title: 'every known-deviation entry matches a declared case',
-    status: stale.length > 0 ? 'failed' : 'passed',
-    durationMs: 0,
-    message: stale.length > 0 ? `entries matching no case: ${stale.join(', ')}` : '',
+  return stale;
+}
+
+/** The entries whose reason still says TODO, as `<pattern> (<file>)`. */
+export function todoEntries(files: readonly LoadedFile[]): string[] {
+  return files.flatMap(({ file, source }) =>
+    file.entries.filter((e) => isTodo(e)).map((e) => `${e.case} (${basename(source)})`),
+  );
+}
+
+/** The two checks' cases from what was found (a run's, or merged shards'). */
+export function expectationChecksOf(stale: readonly string[], todo: readonly string[], strict: boolean): CaseResult[] {
+  const verdict = (problems: readonly string[], what: string): Pick<CaseResult, 'status' | 'message'> => {
+    if (problems.length === 0) return { status: 'passed', message: '' };
+    const message = `${problems.length} ${what}: ${problems.join(', ')}`;
+    return strict
+      ? { status: 'failed', message }
+      : { status: 'skipped', message: `judged only with --strict; ${message}` };
   };
+  return [
+    {
+      id: 'harness/expectations/every-entry-matches-a-case',
+      suite: 'expectations',
+      provider: 'harness',
+      opcode: 'n/a',
+      title: 'every expectation entry that holds for this target matches a declared case',
+      durationMs: 0,
+      ...verdict(stale, 'entries match no case'),
+    },
+    {
+      id: 'harness/expectations/no-todo-entries',
+      suite: 'expectations',
+      provider: 'harness',
+      opcode: 'n/a',
+      title: 'every expectation entry has a reason written by a person',
+      durationMs: 0,
+      ...verdict(todo, 'entries still say TODO (written by --update-expectations; replace TODO with why)'),
+    },
+  ];
 }
 
 /**

@@ -2,7 +2,7 @@ import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { randomBytes } from 'node:crypto';
-import { CONTEXT_ENV, CONTEXT_FORMAT, type RunContext } from '../context';
+import { CONTEXT_ENV, CONTEXT_FORMAT, shareServiceLogRedactor, type RunContext } from '../context';
 import { clientAuthOf } from '../kit/client-auth';
 import { createRunDir, registerCleanup } from '../lifecycle';
 import {
@@ -33,6 +33,8 @@ export default async function globalSetup(): Promise<void> {
   const vendor = await profileVendorToken(options.spec, options.outDir, progress);
   const target: StartedTarget = await startTarget(options.spec, { log: progress });
   state.target = target;
+  // The reporters quote the service's log per case; they redact it with the target's own secrets, in this process.
+  shareServiceLogRedactor((text) => target.redact(text));
   try {
     const client = new ParsecClient({ socketPath: target.socketPath, auth: clientAuthOf(target.auth) });
     const discoveryStart = Date.now();
@@ -69,6 +71,7 @@ export default async function globalSetup(): Promise<void> {
       capabilities: found.capabilities,
       keysAtStart,
       ...(vendor ? { tokenProfile: vendor.profile, vendorToken: vendor.token } : {}),
+      ...(options.profiles && options.profiles.length > 0 ? { expectationProfiles: options.profiles } : {}),
       metaDir,
       outDir: resolve(options.outDir),
     };
@@ -84,6 +87,8 @@ export default async function globalSetup(): Promise<void> {
     );
   } catch (e) {
     await target.stop();
+    // The target did start: the failed run's report still records its backends (writeStartFailure reads them).
+    if (e instanceof Error) Object.assign(e, { backends: target.versions.backends });
     throw e;
   }
 }

@@ -1,6 +1,8 @@
 import { PROVIDER_KEYS } from '../model/providers';
 import { DEFAULT_PARSEC_SUITE, findExecutable } from '../setup';
 import { defaultProviderSpecs, parseTargetSpec, type ParsecSource, type TargetSpec } from '../targets';
+import type { RunOptionsRecord } from '../reports/model';
+import { RUN_RECORD_ENV } from '../reports/run-record';
 
 /**
  * What a run needs to know, passed from the CLI to Jest's globalSetup through the environment (globalSetup runs in
@@ -10,6 +12,10 @@ import { defaultProviderSpecs, parseTargetSpec, type ParsecSource, type TargetSp
 export const ENV = {
   spec: 'PARSEC_CONFORMANCE_TARGET_SPEC',
   outDir: 'PARSEC_CONFORMANCE_OUT',
+  /** JSON list of expectation profile files (--profile), absolute paths, in the order given. */
+  profiles: 'PARSEC_CONFORMANCE_PROFILES',
+  /** The run's options as results.json records them (the reporter reads it). */
+  record: RUN_RECORD_ENV,
 } as const;
 
 export const DEFAULT_OUT_DIR = 'reports';
@@ -17,6 +23,10 @@ export const DEFAULT_OUT_DIR = 'reports';
 export interface RunOptions {
   readonly spec: TargetSpec;
   readonly outDir: string;
+  /** Expectation files that add to or override the project's (fixtures/expectations/), later ones winning. */
+  readonly profiles?: readonly string[];
+  /** How the run was asked for, for results.json: never a secret (variable names, not their values). */
+  readonly record?: RunOptionsRecord;
 }
 
 /** Without a choice: a `parsec` on PATH (a build of the user's), else Debian's package of the default suite. */
@@ -43,9 +53,15 @@ export function runOptionsFromEnv(env: NodeJS.ProcessEnv = process.env): RunOpti
     }
     spec = parseTargetSpec(parsed, ENV.spec);
   }
-  return { spec, outDir: env[ENV.outDir] ?? DEFAULT_OUT_DIR };
+  const profiles = env[ENV.profiles] ? (JSON.parse(env[ENV.profiles] as string) as string[]) : [];
+  return { spec, outDir: env[ENV.outDir] ?? DEFAULT_OUT_DIR, profiles };
 }
 
 export function runOptionsToEnv(o: RunOptions): Record<string, string> {
-  return { [ENV.spec]: JSON.stringify(o.spec), [ENV.outDir]: o.outDir };
+  return {
+    [ENV.spec]: JSON.stringify(o.spec),
+    [ENV.outDir]: o.outDir,
+    [ENV.profiles]: JSON.stringify(o.profiles ?? []),
+    ...(o.record ? { [ENV.record]: JSON.stringify(o.record) } : {}),
+  };
 }

@@ -1,13 +1,7 @@
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import {
-  appliesTo,
-  entryMatches,
-  EXPECTATIONS_DIR,
-  expectationFileName,
-  parseExpectationFile,
-} from '../../../harness/kit/expectations';
+import { appliesTo, entryMatches, loadExpectationFiles } from '../../../harness/kit/expectations';
 import { PARSEC_SUITES, type ParsecSuite } from '../../../harness/setup';
 import { resultsOf, runCli, type ReportedCase } from '../run-cli';
 
@@ -25,10 +19,17 @@ async function fullRun(target: 'native' | 'containers', suite: ParsecSuite, out:
 
 /** Why a case may differ between the two kinds: an entry that holds on one of them only. */
 function explanation(suite: ParsecSuite, id: string): string | undefined {
-  const path = join(EXPECTATIONS_DIR, expectationFileName('parsec', PARSEC_SUITES[suite].parsecVersion));
-  const file = parseExpectationFile(readFileSync(path, 'utf8'), path);
-  const entry = file.entries.find((e) => appliesTo(e, 'native') !== appliesTo(e, 'containers') && entryMatches(e, id));
-  return entry ? `${entry.reason} [${entry.evidence}]` : undefined;
+  const parsecVersion = PARSEC_SUITES[suite].parsecVersion;
+  for (const { file } of loadExpectationFiles()) {
+    const entry = file.entries.find(
+      (e) =>
+        entryMatches(e, id) &&
+        appliesTo(e, { parsecVersion, targetKind: 'native' }, file.product) !==
+          appliesTo(e, { parsecVersion, targetKind: 'containers' }, file.product),
+    );
+    if (entry) return `${entry.reason} [${entry.evidence ?? entry.link}]`;
+  }
+  return undefined;
 }
 
 describe.each(['trixie', 'sid'] as const)('Parsec of Debian %s on the native and the container target', (suite) => {

@@ -55,7 +55,7 @@ const metas = new Map<string, CaseMeta>([
       provider: 'mbed',
       opcode: 'Ping',
       title: 'deviates',
-      expectedFailure: { reason: 'known', source: 'f' },
+      expectation: { source: 'f', case: 'mbed/ping/*', outcome: 'fail', reason: 'known' },
     },
   ],
   [
@@ -66,9 +66,20 @@ const metas = new Map<string, CaseMeta>([
       provider: 'mbed',
       opcode: 'Ping',
       title: 'fixed',
-      expectedFailure: { reason: 'known', source: 'f' },
+      expectation: { source: 'f', case: 'mbed/ping/*', outcome: 'fail', reason: 'known' },
     },
   ],
+  ...(['flaky-failed', 'flaky-passed'].map((title) => [
+    `mbed/ping/${title}`,
+    {
+      id: `mbed/ping/${title}`,
+      suite: 'ping',
+      provider: 'mbed',
+      opcode: 'Ping',
+      title,
+      expectation: { source: 'f', case: 'mbed/ping/flaky-*', outcome: 'flaky', reason: 'now and then' },
+    },
+  ]) as [string, CaseMeta][]),
   ['mbed/ping/lost', { id: 'mbed/ping/lost', suite: 'ping', provider: 'mbed', opcode: 'Ping', title: 'lost' }],
   [
     'core/ping/v1/in-a-variant',
@@ -93,6 +104,8 @@ describe('buildResults', () => {
           assertion(['mbed', 'ping'], 'skips', 'pending'),
           assertion(['mbed', 'ping'], 'deviates', 'passed'),
           assertion(['mbed', 'ping'], 'fixed', 'failed'),
+          assertion(['mbed', 'ping'], 'flaky-failed', 'passed'),
+          assertion(['mbed', 'ping'], 'flaky-passed', 'passed'),
           assertion(['core', 'ping', 'v1'], 'in a variant', 'passed'),
         ],
       },
@@ -105,7 +118,10 @@ describe('buildResults', () => {
     ]),
     context,
     metas,
-    new Map([['mbed/ping/deviates', 'expected PsaErrorNotPermitted, got Success']]),
+    new Map([
+      ['mbed/ping/deviates', 'expected PsaErrorNotPermitted, got Success'],
+      ['mbed/ping/flaky-failed', 'PsaErrorCommunicationFailure'],
+    ]),
     '/root',
     3500,
   );
@@ -118,7 +134,17 @@ describe('buildResults', () => {
       status: 'expected-fail',
       message: 'known; observed: expected PsaErrorNotPermitted, got Success',
     });
-    expect(byId.get('mbed/ping/fixed')?.status).toBe('unexpected-pass');
+    expect(byId.get('mbed/ping/fixed')).toMatchObject({ status: 'unexpected-pass', observed: 'passed' });
+  });
+
+  it('reports a case a flaky entry covers as flaky, saying which outcome it saw', () => {
+    expect(byId.get('mbed/ping/flaky-failed')).toMatchObject({
+      status: 'flaky',
+      observed: 'failed',
+      message: 'now and then; observed: failed (PsaErrorCommunicationFailure)',
+      expectation: { outcome: 'flaky', source: 'f' },
+    });
+    expect(byId.get('mbed/ping/flaky-passed')).toMatchObject({ status: 'flaky', observed: 'passed' });
   });
 
   it('turns a test file that did not load, and a declared case never reported, into named failures', () => {
@@ -154,6 +180,7 @@ describe('buildResults', () => {
       'status',
       'durationMs',
       'message',
+      'file',
     ]);
   });
 });

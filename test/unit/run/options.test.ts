@@ -40,7 +40,7 @@ describe('--parsec', () => {
 });
 
 describe('run options through the environment', () => {
-  it('round-trip the spec and the report folder', () => {
+  it('round-trip the spec, the report folder and the expectation profiles', () => {
     const o: RunOptions = {
       spec: {
         kind: 'containers',
@@ -48,6 +48,7 @@ describe('run options through the environment', () => {
         providers: [{ key: 'pkcs11' }, { key: 'mbed' }],
       },
       outDir: '/tmp/r',
+      profiles: ['/tmp/my-token.json'],
     };
     expect(runOptionsFromEnv(runOptionsToEnv(o))).toEqual(o);
   });
