@@ -1,9 +1,11 @@
 import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { renderHtml } from './html';
 import { renderJunit } from './junit';
 import type { RunResults } from './model';
 import { renderPinMatrixMarkdown } from './pin-matrix';
 import { renderResultsJson } from './results-json';
+import { renderSummaryMarkdown } from './summary-md';
 
 /**
  * A report: its file in the output folder and how to render it. A renderer that returns undefined has nothing to say
@@ -19,6 +21,8 @@ export const REPORT_WRITERS: readonly ReportWriter[] = [
   { file: 'junit.xml', render: renderJunit },
   { file: 'results.json', render: renderResultsJson },
   { file: 'pkcs11-pin-matrix.md', render: renderPinMatrixMarkdown },
+  { file: 'report.html', render: renderHtml },
+  { file: 'summary.md', render: renderSummaryMarkdown },
 ];
 
 export function writeReports(

@@ -252,7 +252,12 @@ describe('writeReports and the PIN matrix', () => {
     writeFileSync(join(dir, 'pkcs11-pin-matrix.md'), 'stale');
     const { written, errors } = writeReports(run([PING]), dir);
     expect(errors).toEqual([]);
-    expect(written.map((w) => w.slice(dir.length + 1))).toEqual(['junit.xml', 'results.json']);
+    expect(written.map((w) => w.slice(dir.length + 1))).toEqual([
+      'junit.xml',
+      'results.json',
+      'report.html',
+      'summary.md',
+    ]);
     expect(existsSync(join(dir, 'pkcs11-pin-matrix.md'))).toBe(false);
   });
 });
