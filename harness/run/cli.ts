@@ -3,8 +3,18 @@ import { existsSync, mkdirSync, readFileSync, rmSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { runCLI } from 'jest';
 import { PROVIDER_KEYS } from '../model/providers';
-import { countByStatus, runSucceeded, type RunResults } from '../reports/model';
-import { FULL_RUN_ENV, lastRun } from '../reports/jest-reporter';
+import {
+  countByStatus,
+  RESULTS_FORMAT_VERSION,
+  runSucceeded,
+  type RunOptionsRecord,
+  type RunResults,
+} from '../reports/model';
+import { FULL_RUN_ENV, lastRun, SHARD_ENV, STRICT_ENV } from '../reports/jest-reporter';
+import { combineRounds } from '../reports/repeat';
+import { harnessInfo } from '../reports/run-record';
+import { EXPECTATIONS_DIR, readExpectationFile } from '../kit/expectations';
+import { updateExpectations } from './update-expectations';
 import { writeReports } from '../reports/write-reports';
 import {
   checkSetup,
@@ -26,6 +36,9 @@ import { DEFAULT_OUT_DIR, runOptionsToEnv, type RunOptions } from './options';
 import { specFromFlags, UsageError, DEFAULT_OWNER_AUTH_ENV, type TargetFlags } from './run-spec';
 import { listSuites, selectSuites } from './suite-files';
 import { addProbeTokenCommand } from './probe-token-cli';
+import { addDiffCommand } from './diff-cli';
+import { addMergeCommand } from './merge-cli';
+import { checkShardFits, parseShard } from './shard';
 import { TOKEN_PROFILE_FILE } from './vendor-token';
 import type { TokenProfile } from '../model/token-profile';
 
@@ -40,6 +53,11 @@ interface RunFlags extends TargetFlags {
   suite?: string[];
   list?: boolean;
   workers: string;
+  shard?: string;
+  strict?: boolean;
+  profile?: string[];
+  updateExpectations?: string | boolean;
+  repeat?: string;
 }
 
 /** Parses a counting option; the error names the option, the accepted range and what was given. */
@@ -51,15 +69,30 @@ function wholeNumber(option: string, value: string, max: number): number {
   return n;
 }
 
-/** A run whose target never came up still leaves a report that says so, not a stale green one. */
-function writeStartFailure(outDir: string, options: RunOptions, message: string, startedAt: Date): void {
+type Backends = Readonly<Record<string, string>>;
+
+/**
+ * A run whose target never came up still leaves a report that says so, not a stale green one. `backends`: their
+ * versions, when the target read them before it gave up (a TargetStartError carries them).
+ */
+function writeStartFailure(
+  outDir: string,
+  options: RunOptions,
+  message: string,
+  startedAt: Date,
+  backends?: Backends,
+): void {
   const spec = options.spec;
   const results: RunResults = {
+    formatVersion: RESULTS_FORMAT_VERSION,
+    harness: harnessInfo(PROJECT_ROOT),
+    ...(options.record ? { options: options.record } : {}),
     target: {
       kind: spec.kind,
       parsecVersion: 'unknown',
       parsecBinary: 'unknown',
       parsecSource: spec.kind === 'external' ? `external:${spec.socket}` : describeParsecSource(spec.parsec),
+      ...(backends && typeof backends === 'object' ? { backends } : {}),
       providers: [],
     },
     startedAt: startedAt.toISOString(),
@@ -95,7 +128,8 @@ function vendorTokenHint(outDir: string): string | undefined {
   }
 }
 
-async function run(flags: RunFlags): Promise<number> {
+/** `argv`: the command line after the program name, recorded in results.json. */
+async function run(flags: RunFlags, argv: readonly string[] = []): Promise<number> {
   if (flags.list) {
     for (const s of listSuites()) process.stdout.write(`${s.id}\n`);
     return 0;
@@ -107,13 +141,35 @@ async function run(flags: RunFlags): Promise<number> {
     throw new UsageError((e as Error).message);
   }
   const workers = wholeNumber('workers', flags.workers, 32);
-  const options: RunOptions = { spec: specFromFlags(flags), outDir: resolve(flags.out) };
+  const shard = flags.shard !== undefined ? parseShard(flags.shard) : undefined;
+  if (shard) checkShardFits(shard, suites.length);
+  // Each profile is read now: a missing or malformed file is a command-line error, not a failed run.
+  const profiles = (flags.profile ?? []).map((p) => resolve(p));
+  for (const p of profiles) {
+    try {
+      readExpectationFile(p);
+    } catch (e) {
+      throw new UsageError(`--profile: ${(e as Error).message}`);
+    }
+  }
+  const record: RunOptionsRecord = {
+    argv: [...argv],
+    suites: flags.suite ?? [],
+    workers,
+    strict: flags.strict === true,
+    profiles,
+    ...(shard ? { shard: { index: shard.index, count: shard.count } } : {}),
+    ...(flags.repeat !== undefined ? { repeat: wholeNumber('repeat', flags.repeat, 100) } : {}),
+  };
+  const options: RunOptions = { spec: specFromFlags(flags), outDir: resolve(flags.out), profiles, record };
   mkdirSync(options.outDir, { recursive: true });
   // Reports of an earlier run must not survive a run that dies early.
   for (const f of [
     'junit.xml',
     'results.json',
     'pkcs11-pin-matrix.md',
+    'report.html',
+    'summary.md',
     'token-profile.json',
     'parsec.log',
     'swtpm.log',
@@ -124,47 +180,106 @@ async function run(flags: RunFlags): Promise<number> {
   }
   Object.assign(process.env, runOptionsToEnv(options));
   process.env[FULL_RUN_ENV] = (flags.suite ?? []).length === 0 ? '1' : '0';
+  process.env[SHARD_ENV] = shard ? `${shard.index}/${shard.count}` : '';
 
   const startedAt = new Date();
-  let success: boolean;
-  try {
-    const { results } = await runCLI(
-      {
-        $0: 'parsec-conformance',
-        _: suites.map((s) => s.file),
-        runTestsByPath: true,
-        selectProjects: ['conformance'],
-        maxWorkers: workers,
-        reporters: [
-          ['default', {}],
-          [join(PROJECT_ROOT, 'harness/reports/jest-reporter.ts'), { outDir: options.outDir }],
-        ] as never,
-      },
-      [PROJECT_ROOT],
-    );
-    success = results.success;
-  } catch (e) {
-    const err = e as Error & { details?: string };
-    const message = [err.message, err.details, vendorTokenHint(options.outDir)].filter((t) => t).join('\n');
-    writeStartFailure(options.outDir, options, message, startedAt);
-    process.stderr.write(`\nparsec-conformance: the run could not start:\n${message}\n`);
-    return 2;
+  const rounds = flags.repeat !== undefined ? wholeNumber('repeat', flags.repeat, 100) : 1;
+  const strict = flags.strict === true;
+  process.env[STRICT_ENV] = strict ? '1' : '0';
+  const perRound: RunResults[] = [];
+  let success = true;
+  for (let round = 1; round <= rounds; round += 1) {
+    if (rounds > 1) process.stderr.write(`parsec-conformance: round ${round} of ${rounds}\n`);
+    lastRun.results = undefined;
+    lastRun.reportErrors = undefined;
+    try {
+      const { results } = await runCLI(
+        {
+          $0: 'parsec-conformance',
+          _: suites.map((s) => s.file),
+          runTestsByPath: true,
+          selectProjects: ['conformance'],
+          maxWorkers: workers,
+          ...(shard ? { shard: `${shard.index}/${shard.count}` } : {}),
+          // Our progress line and failures as they happen instead of Jest's default (whose summary ends with every
+          // suite path); the conformance reporter's summary is the verdict.
+          reporters: [
+            [join(PROJECT_ROOT, 'harness/reports/progress-reporter.ts'), {}],
+            [join(PROJECT_ROOT, 'harness/reports/jest-reporter.ts'), { outDir: options.outDir }],
+          ] as never,
+        },
+        [PROJECT_ROOT],
+      );
+      success &&= results.success;
+    } catch (e) {
+      const err = e as Error & { details?: string };
+      const message = [err.message, err.details, vendorTokenHint(options.outDir)].filter((t) => t).join('\n');
+      writeStartFailure(options.outDir, options, message, startedAt, (e as { backends?: Backends }).backends);
+      process.stderr.write(`\nparsec-conformance: the run could not start:\n${message}\n`);
+      return 2;
+    }
+    if (!lastRun.results) {
+      process.stderr.write('parsec-conformance: no results were recorded (see the errors above)\n');
+      return 2;
+    }
+    perRound.push(lastRun.results);
   }
-  const results = lastRun.results;
-  if (!results) {
-    process.stderr.write('parsec-conformance: no results were recorded (see the errors above)\n');
-    return 2;
+  let results = perRound[0] as RunResults;
+  let reportErrors = lastRun.reportErrors ?? [];
+  if (rounds > 1) {
+    // One report for all rounds: each case's worst status, and the cases whose outcome changed.
+    results = combineRounds(perRound);
+    reportErrors = writeReports(results, options.outDir).errors;
+    process.stderr.write(`\n${repeatSummary(results).join('\n')}\n`);
+  }
+  if (flags.updateExpectations !== undefined) {
+    const file = resolve(
+      typeof flags.updateExpectations === 'string' ? flags.updateExpectations : join(EXPECTATIONS_DIR, 'parsec.json'),
+    );
+    const u = await updateExpectations(results, file);
+    process.stderr.write(
+      [
+        `parsec-conformance: ${u.file}: ${u.added.length} new TODO entr${u.added.length === 1 ? 'y' : 'ies'} (write their reasons; --strict fails until then), ${u.kept} expected failures seen again (kept)`,
+        ...u.added.map((id) => `  + ${id}`),
+        ...(u.notSeen.length > 0
+          ? [`  ${u.notSeen.length} entries did not show this time (kept; narrow their conditions if fixed):`]
+          : []),
+        ...u.notSeen.map((n) => `  ? ${n}`),
+        '',
+      ].join('\n'),
+    );
   }
   const counts = countByStatus(results.cases);
-  const ok = runSucceeded(results.cases) && (lastRun.reportErrors ?? []).length === 0;
+  const ok = runSucceeded(results.cases, strict) && reportErrors.length === 0;
   if (!ok && success)
     process.stderr.write('parsec-conformance: Jest passed but the conformance verdict is a failure\n');
+  const unexpected = counts['unexpected-pass'];
+  if (ok && unexpected > 0)
+    process.stderr.write(
+      `parsec-conformance: ${unexpected} recorded deviation(s) did not show (unexpected pass): the gate fails on them with --strict\n`,
+    );
   process.stderr.write(
     ok
-      ? 'parsec-conformance: PASS\n'
-      : `parsec-conformance: FAIL (${counts.failed} failed, ${counts['unexpected-pass']} unexpected-pass)\n`,
+      ? `parsec-conformance: PASS${strict ? ' (strict)' : ''}\n`
+      : `parsec-conformance: FAIL (${counts.failed} failed${strict ? `, ${unexpected} unexpected-pass` : ''}${reportErrors.length > 0 ? `, ${reportErrors.length} report error(s)` : ''})\n`,
   );
   return ok ? 0 : 1;
+}
+
+/** After --repeat: how many cases changed outcome between rounds, and which, with their counts. */
+function repeatSummary(results: RunResults): string[] {
+  const r = results.repeats;
+  if (!r) return [];
+  const head = `${r.rounds} rounds: ${r.changed.length} case(s) changed outcome between rounds${r.changed.length > 0 ? ':' : ''}`;
+  return [
+    head,
+    ...r.changed.map(
+      (c) =>
+        `  ${c.id}: ${Object.entries(c.outcomes)
+          .map(([s, n]) => `${s} ${n}`)
+          .join(', ')}`,
+    ),
+  ];
 }
 
 interface SetupFlags {
@@ -346,20 +461,49 @@ export function buildProgram(): Command {
     )
     .showHelpAfterError('(run with --help for usage)')
     .exitOverride();
+  const info = harnessInfo(PROJECT_ROOT);
+  program.version(
+    `parsec-conformance ${info.version}${info.commit ? ` (commit ${info.commit.slice(0, 12)})` : ''}\nprotobuf contract: ${info.contract}`,
+    '-V, --version',
+    'print the harness version and the protobuf contract its wire client speaks',
+  );
 
   const runCommand = program
     .command('run')
     .description('set up what is missing, start Parsec with its backends, run the suites, write the reports')
     .addOption(
-      new Option('--out <dir>', 'folder for junit.xml, results.json and the service logs').default(DEFAULT_OUT_DIR),
+      new Option(
+        '--out <dir>',
+        'folder for junit.xml, results.json, report.html, summary.md and the service logs',
+      ).default(DEFAULT_OUT_DIR),
     )
     .option('--suite <glob...>', "run only suites whose id matches, e.g. 'core/*' or 'list-keys' (see --list)")
     .option('--list', 'list the suite ids and exit')
+    .option(
+      '--shard <i/n>',
+      "run only the i-th of n parts of the selected suite files (Jest's sharding); combine the parts with merge",
+    )
     .addOption(
       new Option(
         '--workers <n>',
         'suite files run in parallel; 1 keeps requests to the service sequential and the run deterministic, 3 is about twice as fast',
       ).default(String(DEFAULT_WORKERS)),
+    )
+    .option(
+      '--strict',
+      'the release gate: an unexpected pass, an expectation entry that matches no case and a TODO entry fail it too',
+    )
+    .option(
+      '--profile <file...>',
+      'expectation files that add to or override fixtures/expectations/ (a token of yours, a distribution); later wins',
+    )
+    .option(
+      '--update-expectations [file]',
+      'write the deviations of this run back: new failures become TODO entries (default file fixtures/expectations/parsec.json)',
+    )
+    .option(
+      '--repeat <n>',
+      'run the selection n times and report the cases whose outcome changed (flaky), with counts',
     );
   addTargetOptions(runCommand)
     .addHelpText(
@@ -375,16 +519,24 @@ export function buildProgram(): Command {
         '  parsec-conformance run --parsec-bin ~/parsec/target/release/parsec',
         '  parsec-conformance run --providers tpm --tcti device:/dev/tpmrm0 --tpm-owner-auth-env OWNER_AUTH',
         '  parsec-conformance run --socket /run/parsec/parsec.sock          # a deployed service',
+        '  parsec-conformance run --shard 2/3 --out reports/2   # one CI job of three; then: merge reports/* --out all',
         '  TOKEN_PIN=… parsec-conformance run --providers pkcs11 --pkcs11-module /usr/lib/vendor/libpkcs11.so --serial 0123abcd --pin-env TOKEN_PIN',
         '',
-        'Exit status: 0 when no case failed (known deviations count as expected failures), 1 when a case failed or',
-        'a known deviation unexpectedly passed, 2 when the run could not start or the command line is wrong.',
+        '  parsec-conformance run --strict --parsec sid         # the release gate',
+        '  parsec-conformance run --suite pkcs11/concurrent-generate-key --repeat 5   # how flaky is it really?',
+        "  parsec-conformance run --profile my-token.json --pkcs11-module … # your token's known quirks on top",
         '',
-        'Known deviations: fixtures/expectations/parsec-<version>.json (case id or * pattern, reason, evidence).',
+        'Exit status: 0 the gate passed (known deviations are expected failures; flaky cases pass either way),',
+        '1 a case failed (with --strict also: an unexpected pass, a stale or TODO expectation entry),',
+        '2 the run could not start or the command line is wrong.',
+        '',
+        'Expectations: fixtures/expectations/<product>.json, one file per product (parsec, softhsm2, ...); each entry',
+        'names a case id or * pattern, an outcome (fail, flaky, skip), a reason with evidence or a link, and',
+        'conditions (when: parsec version range, target, backend versions, variant, token uses).',
       ].join('\n'),
     )
-    .action(async (flags: RunFlags) => {
-      process.exitCode = await run(flags);
+    .action(async (flags: RunFlags, command: Command) => {
+      process.exitCode = await run(flags, command.parent?.args ?? []);
     });
 
   program
@@ -445,6 +597,8 @@ export function buildProgram(): Command {
     },
   );
   addProbeTokenCommand(program);
+  addDiffCommand(program);
+  addMergeCommand(program);
   for (const c of program.commands) c.exitOverride();
   return program;
 }

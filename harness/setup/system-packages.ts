@@ -26,6 +26,11 @@ export const SYSTEM_REQUIREMENTS: readonly SystemRequirement[] = [
   { package: 'tpm2-tools', probes: ['tpm2_startup'], neededFor: ['tpm'] },
   // The TCTI plugin Parsec loads for `swtpm:`; the newer suites' build needs glibc 2.38, so it must be the system's.
   { package: 'libtss2-tcti-swtpm0', probes: ['lib:libtss2-tcti-swtpm.so.0'], neededFor: ['tpm'] },
+  // The harness's own tests validate junit.xml against an XSD with xmllint; no provider needs it, so only a full
+  // `setup` (no providers named, as `npm test` runs it) installs it.
+  { package: 'libxml2-utils', probes: ['xmllint'], neededFor: [] },
+  // The harness's own tests open report.html in a headless browser (Debian's Chromium); likewise only a full setup.
+  { package: 'chromium', probes: ['chromium'], neededFor: [] },
 ];
 
 export interface RequirementStatus {
