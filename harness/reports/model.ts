@@ -119,6 +119,8 @@ export interface RunResults {
   readonly repeats?: {
     readonly rounds: number;
     readonly changed: readonly { readonly id: string; readonly outcomes: Readonly<Record<string, number>> }[];
+    /** Every case a flaky entry covers, with what it did in each round (changed or not). */
+    readonly flaky?: readonly { readonly id: string; readonly outcomes: Readonly<Record<string, number>> }[];
   };
 }
 

@@ -23,7 +23,8 @@ const SEVERITY: readonly CaseStatus[] = ['failed', 'unexpected-pass', 'flaky', '
  * N rounds of the same selection as one result: each case with its worst status over the rounds (a case that failed
  * once failed; one a flaky entry covers stays flaky), its mean duration, and a message that counts its outcomes
  * where they changed. `repeats.changed` lists every case whose outcome changed between rounds, with the counts of
- * each status: the flakiness the run really saw.
+ * each status: the flakiness the run really saw; `repeats.flaky` what each case a flaky entry covers did, changed
+ * or not (an entry for a case that failed, or passed, in every round deserves a second look).
  */
 export function combineRounds(rounds: readonly RunResults[]): RunResults {
   const first = rounds[0];
@@ -38,6 +39,7 @@ export function combineRounds(rounds: readonly RunResults[]): RunResults {
     }
   }
   const changed: { id: string; outcomes: Record<string, number> }[] = [];
+  const flaky: { id: string; outcomes: Record<string, number> }[] = [];
   const cases: CaseResult[] = [];
   for (const [id, seen] of byId) {
     const statuses: Record<string, number> = {};
@@ -52,6 +54,8 @@ export function combineRounds(rounds: readonly RunResults[]): RunResults {
     const worst = [...seen].sort((a, b) => SEVERITY.indexOf(a.status) - SEVERITY.indexOf(b.status))[0] as CaseResult;
     const isChanged = outcomes.size > 1 || missing > 0;
     if (isChanged) changed.push({ id, outcomes: statuses });
+    const coveredByFlaky = seen.some((c) => c.status === 'flaky');
+    if (coveredByFlaky) flaky.push({ id, outcomes: statuses });
     const counts = Object.entries(statuses)
       .map(([s, n]) => `${s} ${n}`)
       .join(', ');
@@ -64,15 +68,16 @@ export function combineRounds(rounds: readonly RunResults[]): RunResults {
     cases.push({
       ...worst,
       durationMs: Math.round(seen.reduce((t, c) => t + c.durationMs, 0) / seen.length),
-      message: isChanged
-        ? `over ${rounds.length} rounds: ${counts}${hint}${worst.message ? `; ${worst.message}` : ''}`
-        : worst.message,
+      message:
+        isChanged || coveredByFlaky
+          ? `over ${rounds.length} rounds: ${counts}${hint}${worst.message ? `; ${worst.message}` : ''}`
+          : worst.message,
     });
   }
   return {
     ...first,
     durationMs: rounds.reduce((t, r) => t + r.durationMs, 0),
     cases,
-    repeats: { rounds: rounds.length, changed },
+    repeats: { rounds: rounds.length, changed, ...(flaky.length > 0 ? { flaky } : {}) },
   };
 }

@@ -271,14 +271,15 @@ function repeatSummary(results: RunResults): string[] {
   const r = results.repeats;
   if (!r) return [];
   const head = `${r.rounds} rounds: ${r.changed.length} case(s) changed outcome between rounds${r.changed.length > 0 ? ':' : ''}`;
+  const line = (c: { id: string; outcomes: Readonly<Record<string, number>> }): string =>
+    `  ${c.id}: ${Object.entries(c.outcomes)
+      .map(([s, n]) => `${s} ${n}`)
+      .join(', ')}`;
+  const flaky = r.flaky ?? [];
   return [
     head,
-    ...r.changed.map(
-      (c) =>
-        `  ${c.id}: ${Object.entries(c.outcomes)
-          .map(([s, n]) => `${s} ${n}`)
-          .join(', ')}`,
-    ),
+    ...r.changed.map(line),
+    ...(flaky.length > 0 ? [`${flaky.length} case(s) a flaky entry covers:`, ...flaky.map(line)] : []),
   ];
 }
 

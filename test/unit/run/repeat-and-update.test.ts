@@ -40,6 +40,7 @@ describe('--repeat: rounds combined', () => {
         { id: 'pkcs11/b', outcomes: { 'flaky (failed)': 2, 'flaky (passed)': 1 } },
         { id: 'tpm/c', outcomes: { passed: 2, failed: 1 } },
       ],
+      flaky: [{ id: 'pkcs11/b', outcomes: { 'flaky (failed)': 2, 'flaky (passed)': 1 } }],
     });
   });
 
@@ -51,6 +52,16 @@ describe('--repeat: rounds combined', () => {
       /^over 3 rounds: passed 2, failed 1 \(it both failed and passed: flaky, and not recorded as such\); tpm\/c: expected Success/,
     );
     expect(combined.durationMs).toBe(3000);
+  });
+
+  it('counts what a flaky-covered case did even when it did the same every round', () => {
+    const x = combineRounds([1, 2, 3].map(() => run([c('pkcs11/b', 'flaky', { observed: 'failed' })])));
+    expect(x.repeats).toEqual({
+      rounds: 3,
+      changed: [],
+      flaky: [{ id: 'pkcs11/b', outcomes: { 'flaky (failed)': 3 } }],
+    });
+    expect(x.cases[0]?.message).toBe('over 3 rounds: flaky (failed) 3');
   });
 
   it('says when an expected failure also passed: its entry should say flaky', () => {
