@@ -462,12 +462,16 @@ export function buildProgram(): Command {
     )
     .showHelpAfterError('(run with --help for usage)')
     .exitOverride();
-  const info = harnessInfo(PROJECT_ROOT);
-  program.version(
-    `parsec-conformance ${info.version}${info.commit ? ` (commit ${info.commit.slice(0, 12)})` : ''}\nprotobuf contract: ${info.contract}`,
-    '-V, --version',
-    'print the harness version and the protobuf contract its wire client speaks',
-  );
+  // Asked only when wanted: the commit takes a git call that no other command needs.
+  program
+    .option('-V, --version', 'print the harness version and commit and the protobuf contract its wire client speaks')
+    .on('option:version', () => {
+      const info = harnessInfo(PROJECT_ROOT);
+      process.stdout.write(
+        `parsec-conformance ${info.version}${info.commit ? ` (commit ${info.commit.slice(0, 12)})` : ''}\nprotobuf contract: ${info.contract}\n`,
+      );
+      process.exit(0);
+    });
 
   const runCommand = program
     .command('run')

@@ -1,3 +1,4 @@
+import { execFileSync } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -79,5 +80,17 @@ describe('parsec-conformance run (real Parsec 1.4.1 with Mbed Crypto, PKCS#11 an
     expect(suite.code).toBe(2);
     expect(suite.stderr).toContain('--suite no-such-suite matches no suite; available: ');
     expect(suite.stderr).toMatch(/available: .*\bcore\/ping\b/);
+  });
+
+  test('--version names the harness version, its commit and the protobuf contract; a bare command line exits 2', async () => {
+    const pkg = JSON.parse(readFileSync(join(__dirname, '..', '..', 'package.json'), 'utf8')) as { version: string };
+    const commit = execFileSync('git', ['rev-parse', 'HEAD'], { encoding: 'utf8' }).trim().slice(0, 12);
+    const version = await runCli(['--version']);
+    expect(version).toMatchObject({ code: 0, stderr: '' });
+    expect(version.stdout).toBe(
+      `parsec-conformance ${pkg.version} (commit ${commit})\nprotobuf contract: parsec-interface 0.30.0 (wire 1.0)\n`,
+    );
+    expect((await runCli([])).code).toBe(2);
+    expect((await runCli(['frobnicate'])).code).toBe(2);
   });
 });
