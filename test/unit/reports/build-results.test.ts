@@ -2,36 +2,9 @@ import type { AggregatedResult } from '@jest/test-result';
 import { buildResults } from '../../../harness/reports/build-results';
 import { renderResultsJson } from '../../../harness/reports/results-json';
 import type { CaseMeta } from '../../../harness/kit/case-meta';
-import type { RunContext } from '../../../harness/context';
+import { runContext } from './run-context-fixture';
 
-const context: RunContext = {
-  formatVersion: 2,
-  runId: 'abc123',
-  startedAt: '2026-11-29T00:00:00.000Z',
-  spec: { kind: 'native', parsec: { from: 'debian', suite: 'trixie' }, providers: [{ key: 'mbed' }] },
-  socketPath: '/tmp/x.sock',
-  auth: { kind: 'unix-peer' },
-  target: {
-    kind: 'native',
-    parsecVersion: '1.4.1',
-    parsecBinary: '/p/parsec',
-    parsecSource: 'debian:trixie',
-    backends: { mbedtls: '3.6.4-2' },
-    startupMs: 300,
-  },
-  authenticatorsBuiltIn: { direct: false, 'unix-peer-credentials': true, 'jwt-svid': false },
-  providers: [
-    { id: 1, key: 'mbed', uuid: 'u1', name: 'Mbed Crypto provider', vendor: 'Arm', version: '0.1.0' },
-    { id: 0, key: 'core', uuid: 'u0', name: 'Core provider', vendor: '', version: '1.4.1' },
-  ],
-  requestedProviders: ['mbed'],
-  opcodes: { 0: [1], 1: [2] },
-  authenticators: [],
-  capabilities: {},
-  keysAtStart: [],
-  metaDir: '/nonexistent',
-  outDir: '/nonexistent-out',
-};
+const context = runContext();
 
 function assertion(ancestorTitles: string[], title: string, status: string, failureMessages: string[] = []) {
   return { ancestorTitles, title, status, failureMessages, duration: 5, fullName: '', numPassingAsserts: 0 };

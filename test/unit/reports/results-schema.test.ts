@@ -2,7 +2,7 @@ import type { AggregatedResult } from '@jest/test-result';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import type { RunContext } from '../../../harness/context';
+import { runContext } from './run-context-fixture';
 import type { CaseMeta, CaseSpan } from '../../../harness/kit/case-meta';
 import { buildResults } from '../../../harness/reports/build-results';
 import { parseTimestampedLog, withCaseRecords } from '../../../harness/reports/case-logs';
@@ -13,36 +13,11 @@ import { resultsSchema, resultsSchemaErrors } from '../../fixtures/results/resul
 
 const ROOT = join(__dirname, '..', '..', '..');
 
-const context: RunContext = {
-  formatVersion: 2,
-  runId: 'abc123',
-  startedAt: '2026-11-29T00:00:00.000Z',
-  spec: { kind: 'native', parsec: { from: 'debian', suite: 'trixie' }, providers: [{ key: 'mbed' }] },
-  socketPath: '/tmp/x.sock',
-  auth: { kind: 'unix-peer' },
-  target: {
-    kind: 'native',
-    parsecVersion: '1.4.1',
-    parsecBinary: '/p/parsec',
-    parsecSource: 'debian:trixie',
-    packageVersion: '1.4.1-3',
-    features: ['unix-peer-credentials-authenticator'],
-    backends: { mbedtls: '3.6.4-2', softhsm2: '2.6.1-3' },
-    startupMs: 300,
-  },
-  authenticatorsBuiltIn: { direct: false, 'unix-peer-credentials': true, 'jwt-svid': false },
-  providers: [
-    { id: 1, key: 'mbed', uuid: 'u1', name: 'Mbed Crypto provider', vendor: 'Arm', version: '0.1.0' },
-    { id: 0, key: 'core', uuid: 'u0', name: 'Core provider', vendor: '', version: '1.4.1' },
-  ],
-  requestedProviders: ['mbed'],
-  opcodes: { 0: [1], 1: [2] },
-  authenticators: [],
-  capabilities: {},
-  keysAtStart: [],
-  metaDir: '/nonexistent',
-  outDir: '/nonexistent-out',
-};
+const context = runContext({
+  packageVersion: '1.4.1-3',
+  features: ['unix-peer-credentials-authenticator'],
+  backends: { mbedtls: '3.6.4-2', softhsm2: '2.6.1-3' },
+});
 
 const meta = (title: string, extra: Partial<CaseMeta> = {}): [string, CaseMeta] => {
   const id = `mbed/ping/${title}`;
