@@ -35,6 +35,14 @@ function run(token: TestToken, args: string[], outDir: string, env: NodeJS.Proce
   return { ...r, results, output: `${r.stdout}${r.stderr}` };
 }
 
+/** The command-line options that put this token, through this module, behind the PKCS#11 provider alone. */
+function onToken(module: string, token: TestToken, withPin = true): string[] {
+  return [
+    ...['--providers', 'pkcs11', '--pkcs11-module', module, '--serial', token.serial],
+    ...(withPin ? ['--pin-env', 'VENDOR_PIN'] : []),
+  ];
+}
+
 /** Each object file of the token with a hash of its content: a key touched in any way shows. */
 function objectDigests(token: TestToken): Record<string, string> {
   return Object.fromEntries(
@@ -81,20 +89,7 @@ describe('run --pkcs11-module with a SoftHSM2 token of its own', () => {
     const before = objectDigests(token);
     expect(Object.keys(before)).toHaveLength(2);
     const dir = join(out, 'softhsm2-native');
-    const r = run(
-      token,
-      [
-        '--providers',
-        'pkcs11',
-        '--pkcs11-module',
-        SOFTHSM2_LIBRARY,
-        '--serial',
-        token.serial,
-        '--pin-env',
-        'VENDOR_PIN',
-      ],
-      dir,
-    );
+    const r = run(token, onToken(SOFTHSM2_LIBRARY, token), dir);
     if (r.status !== 0) throw new Error(`run exit ${r.status}:\n${r.output.slice(-3000)}`);
     const cases = r.results?.cases ?? [];
     expect(cases.filter((c) => c.provider === 'pkcs11' && c.status === 'passed').length).toBeGreaterThan(500);
@@ -117,14 +112,7 @@ describe('run --pkcs11-module with a SoftHSM2 token of its own', () => {
       [
         '--target',
         'containers',
-        '--providers',
-        'pkcs11',
-        '--pkcs11-module',
-        SOFTHSM2_LIBRARY,
-        '--serial',
-        token.serial,
-        '--pin-env',
-        'VENDOR_PIN',
+        ...onToken(SOFTHSM2_LIBRARY, token),
         '--pkcs11-mount',
         token.dir,
         '--pkcs11-env',
@@ -156,19 +144,7 @@ describe('run --pkcs11-module with a token that lacks RSA OAEP and PSS', () => {
     const dir = join(out, 'lacking');
     const r = run(
       token,
-      [
-        '--providers',
-        'pkcs11',
-        '--pkcs11-module',
-        tools.quirkModule,
-        '--serial',
-        token.serial,
-        '--pin-env',
-        'VENDOR_PIN',
-        '--suite',
-        'crypto/psa-sign-hash-rsa',
-        'crypto/psa-asymmetric-encrypt',
-      ],
+      [...onToken(tools.quirkModule, token), '--suite', 'crypto/psa-sign-hash-rsa', 'crypto/psa-asymmetric-encrypt'],
       dir,
     );
     if (r.status !== 0) throw new Error(`run exit ${r.status}:\n${r.output.slice(-3000)}`);
@@ -217,17 +193,7 @@ describe.each(Object.entries(OUTCOMES))('run --pkcs11-module with the %s quirk t
       const dir = join(out, `quirk-${quirk}`);
       const r = run(
         token,
-        [
-          '--providers',
-          'pkcs11',
-          '--pkcs11-module',
-          tools.quirkModule,
-          '--serial',
-          token.serial,
-          ...(quirk === 'protected-auth-path' ? [] : ['--pin-env', 'VENDOR_PIN']),
-          '--suite',
-          'crypto/psa-generate-key',
-        ],
+        [...onToken(tools.quirkModule, token, quirk !== 'protected-auth-path'), '--suite', 'crypto/psa-generate-key'],
         dir,
       );
       if (r.status !== expected.exit) throw new Error(`run exit ${r.status}:\n${r.output.slice(-3000)}`);
