@@ -15,6 +15,10 @@
  *                           them: left out of C_GetMechanismList, CKR_MECHANISM_INVALID everywhere else
  * Every C_Login is appended to <state_dir>/login-attempts (mode 0600): user type, the PIN bytes in hex (or null),
  * and the answer. It holds PINs: the harness reads it inside the run and never prints it.
+ *
+ * PARSEC_CONFORMANCE_QUIRK_HANG, when set, names functions (comma-separated: C_SignInit, C_Sign, C_VerifyInit,
+ * C_EncryptInit, C_DecryptInit, C_GenerateKeyPair) that never return, as a wedged token does: the harness's own
+ * tests use it to make a real Parsec hang one operation (test/integration/hang-verdict.test.ts).
  */
 #include <dlfcn.h>
 #include <errno.h>
@@ -61,6 +65,7 @@ static struct {
   char state_dir[1024];
   CK_MECHANISM_TYPE hidden[32];
   size_t hidden_count;
+  char hang[256];
 } g;
 
 static pthread_mutex_t lock = PTHREAD_MUTEX_INITIALIZER;
@@ -131,6 +136,8 @@ static int read_config(void) {
     return -1;
   }
   g.quirk = (enum quirk)quirk;
+  const char *hang = getenv("PARSEC_CONFORMANCE_QUIRK_HANG");
+  if (hang != NULL) snprintf(g.hang, sizeof g.hang, ",%s,", hang);
   g.handle = dlopen(module, RTLD_NOW | RTLD_LOCAL);
   if (g.handle == NULL) {
     complain(dlerror());
@@ -340,16 +347,31 @@ static CK_RV q_GetMechanismInfo(CK_SLOT_ID slot, CK_MECHANISM_TYPE m, CK_MECHANI
   return hidden(m) ? CKR_MECHANISM_INVALID : g.real->C_GetMechanismInfo(slot, m, info);
 }
 
+/* A function named in PARSEC_CONFORMANCE_QUIRK_HANG blocks its caller for ever (until the process ends). */
+static void hang_if_asked(const char *function) {
+  char needle[64];
+  snprintf(needle, sizeof needle, ",%s,", function);
+  if (g.hang[0] == '\0' || strstr(g.hang, needle) == NULL) return;
+  for (;;) sleep(3600);
+}
+
 static CK_RV q_GenerateKeyPair(CK_SESSION_HANDLE h, CK_MECHANISM_PTR m, CK_ATTRIBUTE_PTR pub, CK_ULONG npub,
                                CK_ATTRIBUTE_PTR priv, CK_ULONG npriv, CK_OBJECT_HANDLE_PTR hpub,
                                CK_OBJECT_HANDLE_PTR hpriv) {
   if (m != NULL && hidden(m->mechanism)) return CKR_MECHANISM_INVALID;
+  hang_if_asked("C_GenerateKeyPair");
   return g.real->C_GenerateKeyPair(h, m, pub, npub, priv, npriv, hpub, hpriv);
+}
+
+static CK_RV q_Sign(CK_SESSION_HANDLE h, CK_BYTE_PTR data, CK_ULONG len, CK_BYTE_PTR sig, CK_ULONG_PTR sig_len) {
+  hang_if_asked("C_Sign");
+  return g.real->C_Sign(h, data, len, sig, sig_len);
 }
 
 #define GUARDED_INIT(name)                                                              \
   static CK_RV q_##name(CK_SESSION_HANDLE h, CK_MECHANISM_PTR m, CK_OBJECT_HANDLE key) { \
     if (m != NULL && hidden(m->mechanism)) return CKR_MECHANISM_INVALID;                \
+    hang_if_asked("C_" #name);                                                          \
     return g.real->C_##name(h, m, key);                                                 \
   }
 GUARDED_INIT(SignInit)
@@ -375,6 +397,7 @@ CK_RV C_GetFunctionList(CK_FUNCTION_LIST_PTR_PTR list) {
     g.list.C_GetMechanismInfo = q_GetMechanismInfo;
     g.list.C_GenerateKeyPair = q_GenerateKeyPair;
     g.list.C_SignInit = q_SignInit;
+    g.list.C_Sign = q_Sign;
     g.list.C_VerifyInit = q_VerifyInit;
     g.list.C_EncryptInit = q_EncryptInit;
     g.list.C_DecryptInit = q_DecryptInit;

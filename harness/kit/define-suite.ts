@@ -5,6 +5,7 @@ import { tokenLacks } from '../model/token-profile';
 import {
   ParsecClient,
   opcodeCode,
+  setRequestTimeout,
   watchRequests,
   type CheckType,
   type KeyAttributes,
@@ -25,6 +26,7 @@ import { expectationFor } from './expectations';
 import { KeyTracker } from './key-tracker';
 import { clientAuthOf } from './client-auth';
 import { logFileTail, type LogSource } from './liveness';
+import { HangGuard, notRunError } from './hang-guard';
 import { CaseTargets, OwnTarget, type TargetRequest } from './own-target';
 
 /** Static facts about a suite: its file declares them once, reports and coverage checks read them. */
@@ -34,6 +36,11 @@ export interface SuiteMeta {
   /** The operation the suite is about; cases may name another through their options. */
   readonly opcode: OpcodeName;
   readonly description: string;
+  /**
+   * The first segment of the ids of `core()` cases when they are not about the service as a whole, e.g. 'client' for
+   * a client image of the user's run against it (`client/<image>/exit-status`). Default 'core'.
+   */
+  readonly scope?: string;
 }
 
 /** A configured crypto provider as the suites see it. */
@@ -96,6 +103,11 @@ export interface CaseOptions {
   /** The case starts targets of its own (ctx.targets): it skips where no other instance can be started. */
   readonly ownTargets?: boolean;
   readonly timeoutMs?: number;
+  /**
+   * A per-request timeout for this case longer than the run's (`run --request-timeout`): an allowance for requests
+   * that legitimately take longer, named in harness/kit/request-allowances.ts. The Jest timeout grows with it.
+   */
+  readonly requestTimeoutMs?: number;
 }
 
 export interface CaseDeclarer<T> {
@@ -205,6 +217,13 @@ export function defineSuite(meta: SuiteMeta, declare: (s: SuiteDeclarer) => void
   const context = readRunContext();
   const testFile = expect.getState().testPath ?? meta.name;
   const client = new ParsecClient({ socketPath: context.socketPath, auth: clientAuthOf(context.auth) });
+  // Every client of this worker that sets no timeout of its own waits this long for an answer.
+  if (context.requestTimeoutMs !== undefined) setRequestTimeout(context.requestTimeoutMs);
+  const guard = new HangGuard({
+    metaDir: context.metaDir,
+    socketPath: context.socketPath,
+    serviceLog: context.serviceLog,
+  });
   const seen = new Set<string>();
   const preexisting = new Set(context.keysAtStart.map((k) => `${k.providerId}/${k.name}`));
   const log: LogSource = () => logFileTail(context.serviceLog);
@@ -291,33 +310,55 @@ export function defineSuite(meta: SuiteMeta, declare: (s: SuiteDeclarer) => void
               return;
             }
             const run = async (): Promise<void> => {
+              // After the service stopped answering, nothing more is sent: the case is reported as not run.
+              const gone = guard.refresh();
+              if (gone) {
+                const notRun = notRunError(gone);
+                recordObserved(context.metaDir, id, notRun.message);
+                throw notRun;
+              }
+              const restoreTimeout =
+                options.requestTimeoutMs !== undefined ? setRequestTimeout(options.requestTimeoutMs) : undefined;
               const keys = new KeyTracker(client, context.runId, id, preexisting);
               const targets = new CaseTargets(context, `${meta.name}/${id.split('/').slice(2).join('.')}`);
               let failure: unknown;
               const startedAt = new Date().toISOString();
               let lastSent: SentRequest | undefined;
-              const unwatch = watchRequests((r) => (lastSent = r));
+              const sent: SentRequest[] = [];
+              const unwatch = watchRequests((r) => {
+                lastSent = r;
+                sent.push(r);
+              });
               try {
                 const observe = (data: Readonly<Record<string, unknown>>) => recordCaseData(context.metaDir, id, data);
                 await fn(makeCtx({ client, context, keys, log, targets, observe }));
-              } catch (e) {
+              } catch (caught) {
+                // A request that got no answer in time: a Ping tells a hanging operation from a service that is gone.
+                const verdict = await guard.judge(id, sent, caught);
+                const e = verdict ?? caught;
                 // The body's last request, before cleanup sends its own: no key material, no secret (harness/wire).
                 if (lastSent) recordFailedRequest(context.metaDir, id, failedRequestOf(lastSent));
                 if (expectation) recordObserved(context.metaDir, id, (e as Error).message.split('\n')[0] ?? String(e));
                 // A flaky entry accepts the failure (the report says which outcome this run saw); only the case body's.
-                if (expectation?.outcome !== 'flaky') failure = e;
+                if (expectation?.outcome !== 'flaky' || verdict) failure = e;
               }
               unwatch();
               // Keys are destroyed even when the case failed; a key that cannot be destroyed fails the case.
               const leftovers = await keys.destroyAll();
               const targetProblems = await targets.stopAll();
               recordCaseSpan(context.metaDir, { id, startedAt, endedAt: new Date().toISOString() });
+              if (restoreTimeout !== undefined) setRequestTimeout(restoreTimeout);
               if (failure !== undefined) throw failure;
               if (leftovers.length > 0)
                 throw new Error(`could not destroy keys created by the case: ${leftovers.join('; ')}`);
               if (targetProblems.length > 0) throw new Error(targetProblems.join('\n'));
             };
-            (expectation?.outcome === 'fail' ? test.failing : test)(title, run, options.timeoutMs);
+            // A case allowed longer requests gets a Jest timeout that leaves room for them and its cleanup.
+            const jestTimeout =
+              options.requestTimeoutMs !== undefined
+                ? Math.max(options.timeoutMs ?? 60_000, options.requestTimeoutMs + 30_000)
+                : options.timeoutMs;
+            (expectation?.outcome === 'fail' ? test.failing : test)(title, run, jestTimeout);
           },
         });
       });
@@ -328,7 +369,7 @@ export function defineSuite(meta: SuiteMeta, declare: (s: SuiteDeclarer) => void
   declare({
     context,
     core(body) {
-      declareCases('core', undefined, (base) => base, body);
+      declareCases(meta.scope ?? 'core', undefined, (base) => base, body);
     },
     eachProvider(body) {
       for (const provider of providers) {

@@ -1,4 +1,4 @@
-export { registerCleanup, runCleanupsNow, pendingCleanupCount, type Cleanup } from './cleanup-registry';
+export { registerCleanup, runCleanupsNow, pendingCleanupCount, stoppingReason, type Cleanup } from './cleanup-registry';
 export { isGroupAlive, isPidAlive, killGroup, killGroupSync, signalGroup } from './process-group';
 export { createRunDir, runDirOwnerPid, sweepStaleRunDirs, RUN_DIR_PREFIX, type SweepOptions } from './run-dir';
 export {

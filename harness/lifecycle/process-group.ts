@@ -26,6 +26,67 @@ export function isGroupAlive(pgid: number): boolean {
   return false;
 }
 
+/** Children of `pid` that are still running (zombies, ended but not yet reaped, are not counted). */
+export function liveChildrenOf(pid: number): number[] {
+  const found: number[] = [];
+  let entries: string[];
+  try {
+    entries = readdirSync('/proc');
+  } catch {
+    return found;
+  }
+  for (const name of entries) {
+    if (!/^\d+$/.test(name)) continue;
+    try {
+      const stat = readFileSync(`/proc/${name}/stat`, 'latin1');
+      const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+      if (Number(fields[1]) === pid && fields[0] !== 'Z' && fields[0] !== 'X') found.push(Number(name));
+    } catch {
+      continue;
+    }
+  }
+  return found;
+}
+
+/** Live members of group `pgid` other than its leader (the watchdog shell of harness/lifecycle/watched-spawn.ts). */
+function membersBesidesLeader(pgid: number): number[] {
+  const found: number[] = [];
+  let entries: string[];
+  try {
+    entries = readdirSync('/proc');
+  } catch {
+    return found;
+  }
+  for (const name of entries) {
+    if (!/^\d+$/.test(name) || Number(name) === pgid) continue;
+    try {
+      const stat = readFileSync(`/proc/${name}/stat`, 'latin1');
+      const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+      if (Number(fields[2]) === pgid && fields[0] !== 'Z' && fields[0] !== 'X') found.push(Number(name));
+    } catch {
+      continue;
+    }
+  }
+  return found;
+}
+
+/**
+ * The last resort, in an order that leaves no zombie: KILL the members but the leader, whose shell then reaps them
+ * and exits (its parent, the harness, reaps it); KILL the group only if the leader is still there after `waitMs`.
+ */
+function killMembersThenLeader(pgid: number, waitMs: number, pause: (ms: number) => void): void {
+  for (const pid of membersBesidesLeader(pgid)) {
+    try {
+      process.kill(pid, 'SIGKILL');
+    } catch {
+      // It ended meanwhile.
+    }
+  }
+  const deadline = Date.now() + waitMs;
+  while (isGroupAlive(pgid) && Date.now() < deadline) pause(10);
+  if (isGroupAlive(pgid)) signalGroup(pgid, 'SIGKILL');
+}
+
 /** Sends `signal` to the whole group; false when the group no longer exists. */
 export function signalGroup(pgid: number, signal: NodeJS.Signals | 0): boolean {
   try {
@@ -52,7 +113,7 @@ export function killGroupSync(pgid: number, graceMs = 2000): void {
     if (!isGroupAlive(pgid)) return;
     sleepSync(10);
   }
-  signalGroup(pgid, 'SIGKILL');
+  killMembersThenLeader(pgid, 500, sleepSync);
 }
 
 /** Same as killGroupSync, without blocking the event loop (so Node can reap its own children meanwhile). */
@@ -63,7 +124,7 @@ export async function killGroup(pgid: number, graceMs = 5000): Promise<void> {
     if (!isGroupAlive(pgid)) return;
     await new Promise((resolve) => setTimeout(resolve, 10));
   }
-  signalGroup(pgid, 'SIGKILL');
+  killMembersThenLeader(pgid, 500, sleepSync);
   const killDeadline = Date.now() + 2000;
   while (isGroupAlive(pgid) && Date.now() < killDeadline) await new Promise((resolve) => setTimeout(resolve, 10));
 }

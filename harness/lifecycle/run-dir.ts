@@ -2,6 +2,7 @@ import { mkdtempSync, readdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { isPidAlive } from './process-group';
+import { stoppingReason } from './cleanup-registry';
 
 export const RUN_DIR_PREFIX = 'parsec-conformance-';
 const RUN_DIR_PATTERN = /^parsec-conformance-(\d+)-(?:[a-z]+-)?[0-9a-zA-Z]+$/;
@@ -14,6 +15,8 @@ const RUN_DIR_PATTERN = /^parsec-conformance-(\d+)-(?:[a-z]+-)?[0-9a-zA-Z]+$/;
 export function createRunDir(parent: string = tmpdir(), kind?: string): string {
   if (kind !== undefined && !/^[a-z]+$/.test(kind))
     throw new Error(`run dir kind '${kind}' must be lower-case letters`);
+  const stopping = stoppingReason();
+  if (stopping !== undefined) throw new Error(stopping);
   // mkdtemp appends six random characters and creates the directory with mode 0700.
   return mkdtempSync(join(parent, `${RUN_DIR_PREFIX}${process.pid}-${kind ? `${kind}-` : ''}`));
 }

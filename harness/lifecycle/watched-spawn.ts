@@ -1,23 +1,37 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { closeSync, openSync } from 'node:fs';
-import { registerCleanup } from './cleanup-registry';
+import { registerCleanup, stoppingReason } from './cleanup-registry';
 import { isGroupAlive, killGroup, killGroupSync } from './process-group';
 
 /**
- * Runs "$@" in the background with a watcher that holds our stdin pipe. When the harness dies in any way, even by
- * SIGKILL, the pipe closes, `cat` returns and the watcher terminates the whole process group (TERM, then KILL after
- * about 5 s). `kill 0` targets the group rather than a pid, so a recycled pid can never be hit. The script exits with
- * the command's status, so the exit code we see is the command's own.
+ * Runs "$@" in the background under a watchdog shell that reaps everything it starts, so no process is left as a
+ * zombie for the system to collect:
+ * - a watcher subshell holds our stdin pipe, blocked in the `read` builtin (no child of its own). When the harness
+ *   dies in any way, even by SIGKILL, the pipe closes and the watcher terminates the group (TERM, then KILL after
+ *   about 5 s); `kill 0` targets the group rather than a pid, so a recycled pid can never be hit;
+ * - the shell itself traps TERM/INT/HUP and passes them on to the command instead of dying from them: it stays to
+ *   `wait` for the command (reaping it), then ends and reaps the watcher, and exits as the command did (the same
+ *   status, or the same signal re-raised), so the exit we see is the command's own. killGroup's last resort KILLs
+ *   the group's other members first, for the same reason.
  */
 export const WATCHDOG_SCRIPT = [
   'exec 3<&0 </dev/null',
   '"$@" 3<&- &',
   'c=$!',
-  '( cat <&3 >/dev/null 2>&1; trap "" TERM; kill -TERM 0 2>/dev/null; i=0;',
+  '( trap "" TERM INT HUP; while read -r _ <&3; do :; done 2>/dev/null; kill -TERM 0 2>/dev/null; i=0;',
   '  while kill -0 "$c" 2>/dev/null && [ "$i" -lt 50 ]; do sleep 0.1; i=$((i+1)); done; kill -KILL 0 2>/dev/null ) &',
+  'w=$!',
   'exec 3<&-',
-  'wait "$c"',
+  'trap \'kill -TERM "$c" 2>/dev/null\' TERM INT HUP',
+  'while :; do wait "$c"; s=$?; kill -0 "$c" 2>/dev/null || break; done',
+  'kill -KILL "$w" 2>/dev/null; wait "$w" 2>/dev/null',
+  'trap - TERM INT HUP',
+  'if [ "$s" -gt 128 ] && [ "$s" -lt 160 ]; then kill -$((s - 128)) $$; fi',
+  'exit "$s"',
 ].join('\n');
+
+/** How long stop() waits for Node to reap the ended watchdog shell. */
+const REAP_WAIT_MS = 2000;
 
 export interface ExitInfo {
   readonly code: number | null;
@@ -43,6 +57,8 @@ export interface WatchedProcess {
 
 /** Starts a long-lived child in its own process group, tied to this process's life by the watchdog above. */
 export function spawnWatched(command: string, args: readonly string[], opts: WatchedSpawnOptions = {}): WatchedProcess {
+  const refused = stoppingReason();
+  if (refused !== undefined) throw new Error(`${command} not started: ${refused}`);
   const out = opts.logPath === undefined ? 'ignore' : openSync(opts.logPath, 'a', 0o600);
   let child: ChildProcess;
   try {
@@ -81,6 +97,10 @@ export function spawnWatched(command: string, args: readonly string[], opts: Wat
       stopping ??= (async () => {
         if (info === undefined || isGroupAlive(pid)) await killGroup(pid, graceMs);
         child.stdin?.destroy();
+        // Reaped, not merely ended: a caller that exits right after stop() must not leave the shell as a zombie.
+        let timer: NodeJS.Timeout | undefined;
+        await Promise.race([exited, new Promise((resolve) => (timer = setTimeout(resolve, REAP_WAIT_MS)))]);
+        clearTimeout(timer);
         unregister();
       })();
       return stopping;

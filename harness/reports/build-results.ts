@@ -2,6 +2,7 @@ import type { AggregatedResult } from '@jest/test-result';
 import { relative } from 'node:path';
 import { caseId } from '../kit/case-id';
 import type { CaseMeta } from '../kit/case-meta';
+import { NOT_RUN_PREFIX } from '../kit/hang-guard';
 import type { RunContext } from '../context';
 import type { CaseResult, CaseStatus, RunResults } from './model';
 
@@ -53,11 +54,14 @@ export function buildResults(
       const id = caseId(provider, suite, a.title, variant);
       const meta = metas.get(id);
       const seen = observed.get(id);
-      const status = statusOf(a.status, meta);
+      // A case the kit did not run because the service had stopped answering fails, whatever its expectation.
+      const notRun = seen?.startsWith(NOT_RUN_PREFIX) === true;
+      const status = notRun ? 'failed' : statusOf(a.status, meta);
       reported.add(id);
       const expectation = meta?.expectation;
       let message = '';
-      if (status === 'failed') message = firstLines(a.failureMessages.join('\n'));
+      if (notRun) message = seen ?? '';
+      else if (status === 'failed') message = firstLines(a.failureMessages.join('\n'));
       else if (status === 'unexpected-pass') message = `expected to fail (${expectation?.reason}) but passed`;
       else if (status === 'expected-fail') message = `${expectation?.reason}; observed: ${seen ?? 'n/a'}`;
       else if (status === 'flaky')

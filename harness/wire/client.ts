@@ -2,10 +2,10 @@ import { inspect } from 'node:util';
 import type { ProviderIdValue } from './provider-id';
 import { authFor, describeAuth, type AuthConfig } from './auth';
 import { decodeResult, encodeOperation } from './convert-operations';
-import { ServiceStatusError } from './errors';
+import { RequestRefusedError, ServiceStatusError, TransportError } from './errors';
 import { defaultHeader, type WireHeader } from './header';
 import { opcodeCode, opcodeName, type OpcodeName } from './opcodes';
-import { noteRequest, summarizeOperation } from './request-watch';
+import { gateRequest, noteRequest, summarizeOperation, type SentRequest } from './request-watch';
 import { WireRequest } from './request';
 import { statusName, type StatusName, type UnknownStatusName } from './status';
 import { sendRequest, type TransportOptions } from './transport';
@@ -35,6 +35,14 @@ export interface ParsecClientOptions {
   readonly auth: AuthConfig;
   readonly connectTimeoutMs?: number;
   readonly readTimeoutMs?: number;
+}
+
+/** What the request watchers learn of a request that got no answer (no secret: the transport's reason). */
+function noAnswerOf(e: unknown, socketPath: string): Pick<SentRequest, 'noAnswer'> {
+  if (!(e instanceof TransportError)) return {};
+  return {
+    noAnswer: { reason: e.reason, ...(e.timeoutMs !== undefined ? { timeoutMs: e.timeoutMs } : {}), socketPath },
+  };
 }
 
 /**
@@ -94,6 +102,12 @@ export class ParsecClient {
     return this.toString();
   }
 
+  /** Throws without sending when the process's request gate refuses the request (harness/kit's hang guard). */
+  #refuseIfGated(opcode: string, provider: number): void {
+    const why = gateRequest({ opcode, provider, socketPath: this.socketPath });
+    if (why !== undefined) throw new RequestRefusedError(opcode, provider, why);
+  }
+
   /** The typed path every method uses: encode, send, check status, decode. */
   async call<N extends OpcodeName>(opcode: N, provider: ProviderArg, operation: OperationOf<N>): Promise<ResultOf<N>> {
     const body = encodeOperation(opcode, operation);
@@ -107,11 +121,12 @@ export class ParsecClient {
     });
     const request = new WireRequest(header, body, auth);
     const sent = { opcode, provider, summary: summarizeOperation(operation) };
+    this.#refuseIfGated(opcode, provider);
     let response;
     try {
       response = await sendRequest(this.#transport, request.toBytes(), { description: request.describe() });
     } catch (e) {
-      noteRequest(sent);
+      noteRequest({ ...sent, ...noAnswerOf(e, this.socketPath) });
       throw e;
     }
     noteRequest({ ...sent, status: statusName(response.header.status) });
@@ -144,6 +159,7 @@ export class ParsecClient {
       provider: header.provider,
       summary: request.rawBytes ? `${bytes.length} raw bytes` : `raw request, body ${body.length} bytes`,
     };
+    this.#refuseIfGated(sent.opcode, sent.provider);
     let response;
     try {
       response = await sendRequest(this.#transport, bytes, {
@@ -151,7 +167,7 @@ export class ParsecClient {
         description: request.rawBytes ? `${bytes.length} raw bytes` : wire.describe(),
       });
     } catch (e) {
-      noteRequest(sent);
+      noteRequest({ ...sent, ...noAnswerOf(e, this.socketPath) });
       throw e;
     }
     const status = response.header.status;

@@ -66,6 +66,19 @@ export class TransportError extends Error {
   }
 }
 
+/** The request was not sent: the process's request gate refused it (an operation already seen to hang, say). */
+export class RequestRefusedError extends Error {
+  override readonly name = 'RequestRefusedError';
+  readonly opcode: string;
+  readonly provider: number;
+
+  constructor(opcode: string, provider: number, why: string) {
+    super(`${opcode} on provider ${provider} was not sent: ${why}`);
+    this.opcode = opcode;
+    this.provider = provider;
+  }
+}
+
 export interface ServiceStatusErrorDetails {
   readonly status: number;
   readonly statusName: string;

@@ -4,6 +4,7 @@
 export {
   WireFormatError,
   TransportError,
+  RequestRefusedError,
   ServiceStatusError,
   isServiceStatusError,
   type TransportPhase,
@@ -69,10 +70,20 @@ export {
   sendRequest,
   DEFAULT_CONNECT_TIMEOUT_MS,
   DEFAULT_READ_TIMEOUT_MS,
+  setRequestTimeout,
+  requestTimeout,
   type TransportOptions,
   type SendOptions,
   type WireResponse,
 } from './transport';
 export { ParsecClient, type ParsecClientOptions, type ProviderArg, type RawRequest, type RawResponse } from './client';
-export { watchRequests, summarizeOperation, type SentRequest, type RequestListener } from './request-watch';
+export {
+  watchRequests,
+  summarizeOperation,
+  setRequestGate,
+  type SentRequest,
+  type RequestListener,
+  type RequestGate,
+  type OutgoingRequest,
+} from './request-watch';
 export { PROTOBUF_CONTRACT } from './contract';

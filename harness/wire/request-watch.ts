@@ -9,6 +9,33 @@ export interface SentRequest {
   /** The status the service answered, by name; undefined when no answer came (transport error). */
   readonly status?: string;
   readonly summary: string;
+  /** When no answer came: why (the transport's reason, e.g. `timed out`), the timeout in force and the socket. */
+  readonly noAnswer?: { readonly reason: string; readonly timeoutMs?: number; readonly socketPath: string };
+}
+
+/** A request about to be sent, as a gate sees it. */
+export interface OutgoingRequest {
+  readonly opcode: string;
+  readonly provider: number;
+  readonly socketPath: string;
+}
+
+/** Says why a request must not be sent (the kit's hang guard: an operation known to hang), or undefined to send it. */
+export type RequestGate = (request: OutgoingRequest) => string | undefined;
+
+let gate: RequestGate | undefined;
+
+/** Installs the process's request gate (one at a time); returns the function that removes it. */
+export function setRequestGate(g: RequestGate): () => void {
+  gate = g;
+  return () => {
+    if (gate === g) gate = undefined;
+  };
+}
+
+/** Why this request must not be sent, or undefined. */
+export function gateRequest(request: OutgoingRequest): string | undefined {
+  return gate?.(request);
 }
 
 export type RequestListener = (request: SentRequest) => void;

@@ -5,6 +5,25 @@ import { decodeHeader, WIRE_HEADER_LENGTH, type WireHeader } from './header';
 export const DEFAULT_CONNECT_TIMEOUT_MS = 5000;
 export const DEFAULT_READ_TIMEOUT_MS = 30000;
 
+/** The read timeout of clients that set none; a run sets it once per process from `run --request-timeout`. */
+let processReadTimeoutMs = DEFAULT_READ_TIMEOUT_MS;
+
+/**
+ * Sets the read timeout of every client of this process that does not set its own, and returns the one it replaces
+ * (the kit raises it for the span of a case that is allowed longer, then puts it back).
+ */
+export function setRequestTimeout(ms: number): number {
+  if (!Number.isFinite(ms) || ms <= 0) throw new RangeError(`a request timeout must be a positive number, got ${ms}`);
+  const before = processReadTimeoutMs;
+  processReadTimeoutMs = ms;
+  return before;
+}
+
+/** The read timeout in force for clients that set none. */
+export function requestTimeout(): number {
+  return processReadTimeoutMs;
+}
+
 export interface TransportOptions {
   readonly socketPath: string;
   readonly connectTimeoutMs?: number;
@@ -32,7 +51,7 @@ const EARLY_CLOSE_CODES = new Set(['EPIPE', 'ECONNRESET']);
  */
 export function sendRequest(options: TransportOptions, payload: Buffer, send: SendOptions = {}): Promise<WireResponse> {
   const connectTimeoutMs = options.connectTimeoutMs ?? DEFAULT_CONNECT_TIMEOUT_MS;
-  const readTimeoutMs = options.readTimeoutMs ?? DEFAULT_READ_TIMEOUT_MS;
+  const readTimeoutMs = options.readTimeoutMs ?? processReadTimeoutMs;
   const { socketPath } = options;
 
   return new Promise<WireResponse>((resolve, reject) => {

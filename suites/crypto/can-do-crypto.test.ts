@@ -9,7 +9,14 @@ import {
   verify,
 } from 'node:crypto';
 import { AGREEMENT_SUBJECTS, type AgreementSubject } from '../../harness/capabilities/catalogue/can-do';
-import { defineSuite, expectStatus, slugify, type ProviderCaseCtx, type ProviderCtx } from '../../harness/kit';
+import {
+  defineSuite,
+  expectStatus,
+  slowGenerationOf,
+  slugify,
+  type ProviderCaseCtx,
+  type ProviderCtx,
+} from '../../harness/kit';
 import { curveOf, type CurveSpec } from '../../harness/oracle/curves';
 import { oracleEcKeyPair, oracleRsaKeyPair, parseEcPublicKey, parseRsaPublicKey } from '../../harness/oracle/keys';
 import type { CheckType, EccFamily, Hash, KeyAttributes, ParsecClient } from '../../harness/wire';
@@ -419,7 +426,7 @@ defineSuite(
                 await expectStatus(client.generateKey(provider.id, name, a), 'PsaErrorNotSupported');
               }
             },
-            { opcode: 'PsaGenerateKey', timeoutMs: 30_000 },
+            { opcode: 'PsaGenerateKey', timeoutMs: 30_000, ...slowGenerationOf(a) },
           );
         }
         if (subject.checks.includes('Import')) {
@@ -461,7 +468,7 @@ defineSuite(
                 });
               }
             },
-            { timeoutMs: 30_000 },
+            { timeoutMs: 30_000, ...slowGenerationOf(a) },
           );
         }
       }

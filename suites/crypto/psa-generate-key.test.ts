@@ -7,7 +7,7 @@ import {
   eccKeyPair,
   rsaKeyPair,
 } from '../../harness/capabilities/catalogue/keys';
-import { defineSuite, expectStatus } from '../../harness/kit';
+import { defineSuite, expectStatus, slowRsaGeneration } from '../../harness/kit';
 import { withImpliedUsage } from '../../harness/model/psa-usage';
 import { CURVES, curveOf } from '../../harness/oracle/curves';
 import { expectRsaPublicKey } from '../../harness/oracle/key-formats';
@@ -41,7 +41,7 @@ defineSuite(
             await client.generateKey(provider.id, name, attrs);
             expectRsaPublicKey(await client.exportPublicKey(provider.id, name), bits);
           },
-          { timeoutMs: 120_000 },
+          { timeoutMs: 120_000, ...slowRsaGeneration(bits) },
         );
       }
 

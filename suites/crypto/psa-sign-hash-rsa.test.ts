@@ -1,6 +1,6 @@
 import type { KeyObject } from 'node:crypto';
 import { aesKey, rsaEncryptionKey, rsaSigningKey, SIGN_HASHES } from '../../harness/capabilities';
-import { defineSuite, expectStatus } from '../../harness/kit';
+import { defineSuite, expectStatus, slowRsaGeneration } from '../../harness/kit';
 import { oracleRsaKeyPair } from '../../harness/oracle/keys';
 import {
   checkRsaRawSignature,
@@ -94,27 +94,31 @@ defineSuite(
       }
 
       for (const bits of [1024, 3072, 4096]) {
-        c.case(`RSA ${bits} PKCS#1 v1.5 SHA-256 signature`, async ({ client, keys }) => {
-          const attrs = rsaSigningKey(bits, rsaAlg('pkcs1v15', 'Sha256'));
-          if (!(provider.can('Generate', attrs) && provider.can('Use', attrs))) {
-            await expectUnsupported(
-              () => keys.generate(provider.id, attrs, `rsa${bits}`),
-              async (name) =>
-                client.signHash(provider.id, name, rsaAlg('pkcs1v15', 'Sha256'), digestOf('Sha256', MESSAGE)),
+        c.case(
+          `RSA ${bits} PKCS#1 v1.5 SHA-256 signature`,
+          async ({ client, keys }) => {
+            const attrs = rsaSigningKey(bits, rsaAlg('pkcs1v15', 'Sha256'));
+            if (!(provider.can('Generate', attrs) && provider.can('Use', attrs))) {
+              await expectUnsupported(
+                () => keys.generate(provider.id, attrs, `rsa${bits}`),
+                async (name) =>
+                  client.signHash(provider.id, name, rsaAlg('pkcs1v15', 'Sha256'), digestOf('Sha256', MESSAGE)),
+              );
+              return;
+            }
+            const name = await keys.generate(provider.id, attrs, `rsa${bits}`);
+            const sig = await client.signHash(
+              provider.id,
+              name,
+              rsaAlg('pkcs1v15', 'Sha256'),
+              digestOf('Sha256', MESSAGE),
             );
-            return;
-          }
-          const name = await keys.generate(provider.id, attrs, `rsa${bits}`);
-          const sig = await client.signHash(
-            provider.id,
-            name,
-            rsaAlg('pkcs1v15', 'Sha256'),
-            digestOf('Sha256', MESSAGE),
-          );
-          const key = await exportedRsaKey(client, provider, name);
-          expect(key.asymmetricKeyDetails?.modulusLength).toBe(bits);
-          checkRsaSignature(key, 'pkcs1v15', 'Sha256', MESSAGE, sig);
-        });
+            const key = await exportedRsaKey(client, provider, name);
+            expect(key.asymmetricKeyDetails?.modulusLength).toBe(bits);
+            checkRsaSignature(key, 'pkcs1v15', 'Sha256', MESSAGE, sig);
+          },
+          slowRsaGeneration(bits),
+        );
       }
 
       c.case('RSA 2048 PKCS#1 v1.5 raw signature over a SHA-256 DigestInfo', async ({ client, keys }) => {

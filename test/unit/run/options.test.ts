@@ -40,7 +40,7 @@ describe('--parsec', () => {
 });
 
 describe('run options through the environment', () => {
-  it('round-trip the spec, the report folder and the expectation profiles', () => {
+  it('round-trip the spec, the report folder, the expectation profiles and the request timeout', () => {
     const o: RunOptions = {
       spec: {
         kind: 'containers',
@@ -49,12 +49,14 @@ describe('run options through the environment', () => {
       },
       outDir: '/tmp/r',
       profiles: ['/tmp/my-token.json'],
+      requestTimeoutMs: 7500,
     };
     expect(runOptionsFromEnv(runOptionsToEnv(o))).toEqual(o);
   });
-  it('default to the native target with every provider', () => {
-    const { spec, outDir } = runOptionsFromEnv({});
+  it('default to the native target with every provider, and a 5 s request timeout', () => {
+    const { spec, outDir, requestTimeoutMs } = runOptionsFromEnv({});
     expect(outDir).toBe('reports');
+    expect(requestTimeoutMs).toBe(5000);
     expect(spec).toMatchObject({ kind: 'native', providers: [{ key: 'mbed' }, { key: 'pkcs11' }, { key: 'tpm' }] });
   });
   it('refuse a spec that is not JSON or not a spec, naming the field', () => {
