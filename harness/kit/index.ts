@@ -14,10 +14,15 @@ export type {
   VariantProviderCaseCtx,
 } from './define-suite';
 export { expectStatus } from './expect-status';
+export { RSA_3072_UP_GENERATION_MS, slowGenerationOf, slowRsaGeneration } from './request-allowances';
+export { readGoneVerdict, readHangVerdicts, type GoneVerdict, type HangVerdict } from './hang-guard';
 export { KeyTracker } from './key-tracker';
 export { clientAuthOf } from './client-auth';
 export {
   CaseTargets,
+  controlOf,
+  controlUnavailable,
+  type ControlNeed,
   harnessAppName,
   OwnTarget,
   ownTargetUnavailable,

@@ -2,11 +2,13 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import type { RunContext } from '../context';
 import {
+  CONTAINER_CONTROL_LIMITS,
   deriveSpec,
   HARNESS_APP_NAME,
   startTarget,
   TargetStartError,
   type ProbedAuthenticator,
+  type ServiceControl,
   type SpecChange,
   type StartableSpec,
   type StartedTarget,
@@ -94,6 +96,14 @@ export class OwnTarget {
     return new ParsecClient({ socketPath: target.socketPath, auth: auth ?? clientAuthOf(target.auth) });
   }
 
+  /**
+   * The started service's lifecycle control (restart, signals, config rewrites, key store and socket paths); rejects
+   * with the reason when its kind offers none (see `controlUnavailable`).
+   */
+  async control(): Promise<ServiceControl> {
+    return controlOf(await this.up());
+  }
+
   /** Another application whose keys the kit checks at stop (it must have none left). */
   watch(app: string, lister: KeyLister): void {
     this.identities.set(app, lister);
@@ -161,6 +171,31 @@ export class OwnTarget {
     }
     return problems.length > 0 ? `keys were left on the service: ${problems.join('; ')}` : undefined;
   }
+}
+
+/** What a lifecycle case needs beyond restart, signals and config rewrites. */
+export type ControlNeed = 'key-store-elsewhere' | 'rival';
+
+/**
+ * Why a run's own targets cannot give a case the lifecycle control it needs (restart, signals, config rewrites, and
+ * the needs named), or undefined when they can.
+ */
+export function controlUnavailable(context: RunContext, needs: readonly ControlNeed[] = []): string | undefined {
+  const kind = context.spec.kind;
+  if (kind === 'native') return undefined;
+  if (kind === 'containers') {
+    if (needs.includes('key-store-elsewhere')) return CONTAINER_CONTROL_LIMITS.keyStoreElsewhere;
+    if (needs.includes('rival')) return CONTAINER_CONTROL_LIMITS.rival;
+    return undefined;
+  }
+  return `the ${kind} target starts no service of its own`;
+}
+
+/** A started target's lifecycle control, or an error that names the kind that lacks it. */
+export function controlOf(target: StartedTarget): ServiceControl {
+  if (!target.control)
+    throw new Error(`the ${target.kind} target offers no lifecycle control (restart, signals, config)`);
+  return target.control;
 }
 
 /** Started with `tryStart`: the target, or why it did not start (for cases about services that must not start). */

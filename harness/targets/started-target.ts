@@ -1,4 +1,6 @@
 import type { ProviderKey } from '../model/providers';
+import type { BackendControls } from './backend-controls';
+import type { ServiceControl } from './service-control';
 import type { TargetLog } from './logs';
 import type { TokenObservations } from './token-observations';
 import type { TargetKind, TargetSpec } from './spec';
@@ -63,4 +65,8 @@ export interface StartedTarget extends AsyncDisposable {
   stop(options?: StopOptions): Promise<void>;
   /** What the harness's quirk token saw of the service (its login attempts), when the target has one. */
   tokenObservations?(): TokenObservations | undefined;
+  /** Faults in the backends the target started itself (kill or freeze swtpm, TPM reset, token removed or read-only). */
+  readonly backendControls?: BackendControls;
+  /** Restart, signals, config rewrites, key store and socket paths of the service itself, where the kind offers them. */
+  readonly control?: ServiceControl;
 }

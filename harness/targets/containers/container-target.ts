@@ -31,6 +31,11 @@ import { ensureTargetImages, type TargetImages } from './container-images';
 import { removeEphemeralImages, sessionLabels, sweepStaleContainers, TARGET_LABEL } from './container-session';
 import { configureTestcontainers } from './testcontainers-env';
 import { IN_MODULE_LIBS, librariesMissingIn } from './module-libraries';
+import { containerControl } from './container-service-control';
+import type { ServiceControl } from '../service-control';
+import type { BackendControls } from '../backend-controls';
+import { containerBackendControls } from './container-backend-controls';
+import type { ParsecConfigSpec } from '../config/parsec-config';
 
 /** Where the shared folders appear inside the containers. */
 const IN_PARSEC = '/run/parsec-conformance';
@@ -56,6 +61,8 @@ interface Parts {
   readonly containers: { name: string; container: StartedTestContainer }[];
   readonly logFiles: { name: string; path: string; stream: WriteStream }[];
   unregister?: () => void;
+  /** Parsec's config as started (container paths), for the lifecycle control's rewrites. */
+  config?: ParsecConfigSpec;
 }
 
 /** Parsec's log first, then the backends' in a fixed order (they start in parallel). */
@@ -87,6 +94,15 @@ async function stopAll(parts: Parts): Promise<void> {
   await Promise.all(parts.logFiles.map((l) => new Promise<void>((resolve) => l.stream.end(resolve))));
 }
 
+/** After a restart of the Parsec container: its old log stream ended with the stop; the new one appends to the file. */
+async function reattachParsecLog(parts: Parts, since: Date): Promise<void> {
+  const container = parts.containers.find((c) => c.name === 'parsec')?.container;
+  if (!container) return;
+  const old = parts.logFiles.findIndex((l) => l.name === 'parsec');
+  if (old >= 0) parts.logFiles.splice(old, 1)[0]?.stream.end();
+  logInto(parts, 'parsec')(await container.logs({ since: Math.floor(since.getTime() / 1000) }));
+}
+
 function teardownFiles(parts: Parts): void {
   rmSync(parts.runDir, { recursive: true, force: true });
   parts.unregister?.();
@@ -95,6 +111,8 @@ function teardownFiles(parts: Parts): void {
 /** Parsec, SoftHSM2 and swtpm, each in its own container, reached by tests only through Unix sockets. */
 export class ContainerTarget extends StartedService<ContainersSpec> {
   readonly kind = 'containers';
+  readonly control: ServiceControl | undefined;
+  readonly backendControls: BackendControls;
 
   constructor(
     spec: ContainersSpec,
@@ -104,15 +122,33 @@ export class ContainerTarget extends StartedService<ContainersSpec> {
     readonly images: TargetImages,
     private readonly run: Parts,
   ) {
+    const faults = containerBackendControls(run.containers.find((c) => c.name === 'swtpm')?.container.getId());
+    const releaseFaults = faults.release;
     super(spec, auth, versions, startupMs, {
       logs: () => logsOf(run),
-      stopService: () => stopAll(run),
+      // A frozen swtpm first: Parsec's shutdown may wait on it.
+      stopService: () => {
+        releaseFaults();
+        return stopAll(run);
+      },
       removeAll: async () => {
         teardownFiles(run);
         await removeEphemeralImages(images.ephemeral);
       },
       secrets: run.secrets,
     });
+    this.backendControls = faults.controls;
+    this.control = run.config
+      ? containerControl({
+          hostDir: join(run.runDir, 'parsec'),
+          containerDir: IN_PARSEC,
+          config: run.config,
+          secrets: run.secrets,
+          parsec: () => run.containers.find((c) => c.name === 'parsec')?.container,
+          logPath: () => join(run.runDir, 'logs', 'parsec.log'),
+          reattachLog: (since) => reattachParsecLog(run, since),
+        })
+      : undefined;
   }
 
   get socketPath(): string {
@@ -254,6 +290,7 @@ async function bringUp(
   );
   parts.secrets.push(...config.secrets);
   parts.configuredPin = configuredPkcs11Pin(config.value);
+  parts.config = config.value;
   writeFileSync(join(parts.runDir, 'parsec', 'config.toml'), renderParsecConfig(config.value), { mode: 0o600 });
 
   const vendor = await vendorModuleBinds(spec, images.parsec, log);

@@ -20,12 +20,16 @@ import { describeParsecSource, type NativeSpec } from '../spec';
 import type { StartOptions } from '../start-options';
 import { StartedService } from '../started-service';
 import type { ClientAuth, TargetVersions } from '../started-target';
+import type { BackendControls } from '../backend-controls';
 import { TargetStartError } from '../target-start-error';
 import { parsecVersionOf } from '../parsec-version';
 import { nativeBackendVersions } from './backend-versions';
 import { resolveNativeParsec } from './native-parsec';
 import { createSoftHsmToken, type SoftHsmToken } from './softhsm-token';
+import { nativeBackendControls } from './native-controls';
 import { startSwtpm, type RunningSwtpm } from './swtpm';
+import { nativeControl, type NativeLaunch } from './native-service-control';
+import type { ServiceControl } from '../service-control';
 import { ensurePkcs11Tools, SOFTHSM2_LIBRARY } from '../../setup';
 
 // A Unix socket path longer than this cannot be bound (sun_path is 108 bytes including the NUL).
@@ -43,11 +47,18 @@ interface RunParts {
   token?: SoftHsmToken;
   swtpm?: RunningSwtpm;
   parsec?: WatchedProcess;
+  /** How Parsec was started, for the lifecycle control's restarts and rivals. */
+  launch?: NativeLaunch;
+  rivals?: WatchedProcess[];
+  /** Undoes the faults the backend controls left in force (a read-only mount, a frozen swtpm) before removal. */
+  releaseFaults?: () => void;
 }
 
 /** A Parsec process on this machine, with its own swtpm and SoftHSM2 token when the spec asks for them. */
 export class NativeTarget extends StartedService<NativeSpec> {
   readonly kind = 'native';
+  readonly control: ServiceControl;
+  readonly backendControls: BackendControls;
 
   constructor(
     spec: NativeSpec,
@@ -58,10 +69,18 @@ export class NativeTarget extends StartedService<NativeSpec> {
   ) {
     super(spec, auth, versions, startupMs, {
       logs: () => logsOf(run),
-      stopService: async () => run.parsec?.stop(),
+      // A frozen swtpm or a read-only token first: Parsec's shutdown may wait on them.
+      stopService: async () => {
+        run.releaseFaults?.();
+        await run.parsec?.stop();
+      },
       removeAll: () => teardown(run),
       secrets: run.secrets,
     });
+    this.control = nativeControl(run);
+    const faults = nativeBackendControls(run, run.token ? join(run.runDir, 'tokens') : undefined);
+    this.backendControls = faults.controls;
+    run.releaseFaults = faults.release;
   }
 
   get socketPath(): string {
@@ -93,6 +112,8 @@ function logsOf(parts: RunParts): TargetLog[] {
 }
 
 async function teardown(parts: RunParts): Promise<void> {
+  for (const rival of parts.rivals ?? []) await rival.stop();
+  parts.releaseFaults?.();
   await parts.parsec?.stop();
   await parts.swtpm?.process.stop();
   rmSync(parts.runDir, { recursive: true, force: true });
@@ -188,14 +209,21 @@ async function bringUp(
   writeFileSync(configPath, renderParsecConfig(config.value), { mode: 0o600 });
 
   const { command, args } = parsecCommand(parsec, configPath);
-  const proc = spawnWatched(command, args, {
-    cwd: runDir,
-    env: {
-      ...withoutSecretVariables(parsecEnv(parsec, parts.token), spec),
-      ...(parts.quirkConfig ? { [QUIRK_CONFIG_ENV]: parts.quirkConfig } : {}),
-    },
-    logPath: join(runDir, 'parsec.log'),
-  });
+  const env = {
+    ...withoutSecretVariables(parsecEnv(parsec, parts.token), spec),
+    ...(parts.quirkConfig ? { [QUIRK_CONFIG_ENV]: parts.quirkConfig } : {}),
+  };
+  const logPath = join(runDir, 'parsec.log');
+  parts.launch = {
+    runDir,
+    socketPath,
+    configPath,
+    logPath,
+    env,
+    config: config.value,
+    commandFor: (path) => parsecCommand(parsec, path),
+  };
+  const proc = spawnWatched(command, args, { cwd: runDir, env, logPath });
   parts.parsec = proc;
   const ready = await waitForPing(socketPath, {
     timeoutMs: readyMs,

@@ -26,24 +26,27 @@ function accepts(port: number): Promise<boolean> {
   });
 }
 
-/** Starts swtpm on a free port pair in `runDir/tpm`, ready when its server port accepts a connection. */
-export async function startSwtpm(runDir: string, timeoutMs = 10_000): Promise<RunningSwtpm> {
+/**
+ * Starts swtpm on a free port pair in `runDir/tpm`, ready when its server port accepts a connection. With `port`, on
+ * that pair only (a restart on the state and ports of a swtpm that was killed).
+ */
+export async function startSwtpm(runDir: string, timeoutMs = 10_000, port?: number): Promise<RunningSwtpm> {
   const stateDir = join(runDir, 'tpm');
   mkdirSync(stateDir, { recursive: true, mode: 0o700 });
   const logPath = join(runDir, 'swtpm.log');
   let lastReason = '';
   // A port found free can be taken before swtpm binds it; a fresh pair is then tried.
-  for (let attempt = 0; attempt < 3; attempt++) {
-    const port = await findFreePortPair();
+  for (let attempt = 0; attempt < (port === undefined ? 3 : 1); attempt++) {
+    const serverPort = port ?? (await findFreePortPair());
     const proc = spawnWatched(
       'swtpm',
       [
         'socket',
         '--tpm2',
         '--server',
-        `type=tcp,port=${port},bindaddr=127.0.0.1`,
+        `type=tcp,port=${serverPort},bindaddr=127.0.0.1`,
         '--ctrl',
-        `type=tcp,port=${port + 1},bindaddr=127.0.0.1`,
+        `type=tcp,port=${serverPort + 1},bindaddr=127.0.0.1`,
         '--tpmstate',
         `dir=${stateDir}`,
         '--flags',
@@ -55,13 +58,14 @@ export async function startSwtpm(runDir: string, timeoutMs = 10_000): Promise<Ru
     while (Date.now() < deadline) {
       const exit = proc.exitInfo();
       if (exit) {
-        lastReason = `swtpm exited with code ${exit.code ?? exit.signal} before accepting connections on port ${port}`;
+        lastReason = `swtpm exited with code ${exit.code ?? exit.signal} before accepting connections on port ${serverPort}`;
         break;
       }
-      if (await accepts(port)) return { port, tcti: `swtpm:host=127.0.0.1,port=${port}`, logPath, process: proc };
+      if (await accepts(serverPort))
+        return { port: serverPort, tcti: `swtpm:host=127.0.0.1,port=${serverPort}`, logPath, process: proc };
       await delay(POLL_INTERVAL_MS);
     }
-    if (!proc.exitInfo()) lastReason = `swtpm did not accept connections on port ${port} within ${timeoutMs} ms`;
+    if (!proc.exitInfo()) lastReason = `swtpm did not accept connections on port ${serverPort} within ${timeoutMs} ms`;
     await proc.stop();
     if (Date.now() >= deadline) break;
   }

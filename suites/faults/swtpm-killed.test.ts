@@ -1,0 +1,144 @@
+import { rsaKeyPair } from '../../harness/capabilities/catalogue/keys';
+import { controlOf, controlUnavailable, defineSuite, expectStatus } from '../../harness/kit';
+import { providerIdOf } from '../../harness/model/providers';
+import {
+  backendUnavailable,
+  clientOf,
+  delay,
+  describeMs,
+  destroyEveryKey,
+  EC_SIGNING_KEY,
+  expectPingWithin,
+  expectSigns,
+  outcomeOf,
+  PING_WITHIN_MS,
+  pingMs,
+  swtpmOf,
+} from './fault-support';
+
+// The TPM's simulator dies under a running Parsec (issue 9, fault suites). Each case has a service of its own with a
+// swtpm of its own, so the run's target never sees the fault. The component at fault is the swtpm: the TPM provider
+// must say so with a status (PsaErrorCommunicationFailure: the PSA name for "the implementation could not reach its
+// backend"), the other providers must not notice, and a swtpm that comes back should serve again.
+defineSuite(
+  { name: 'swtpm-killed', opcode: 'PsaGenerateKey', description: 'swtpm killed under a running Parsec' },
+  (s) => {
+    const unavailable = backendUnavailable(s.context, 'swtpm');
+    const others = s.context.requestedProviders.filter((k) => k !== 'tpm');
+    const options = { ownTargets: true, timeoutMs: 60_000, ...(unavailable ? { skip: unavailable } : {}) };
+    const noRestart = backendUnavailable(s.context, 'swtpm-restart');
+    const restartOptions = { ...options, ...(noRestart ? { skip: noRestart } : {}) };
+
+    s.eachProvider((c, provider) => {
+      if (provider.key !== 'tpm') return;
+
+      c.case(
+        'swtpm killed while an RSA 2048 generation waits on it: the generation is answered PsaErrorCommunicationFailure',
+        async ({ targets, keys }) => {
+          const target = await targets.start({});
+          const swtpm = swtpmOf(target);
+          const client = clientOf(target);
+          try {
+            // Frozen first, so that the request is surely inside the TPM when the kill comes (a generation takes
+            // anywhere from 50 ms to 2 s on swtpm).
+            await swtpm.signal('SIGSTOP');
+            const generation = client.generateKey(provider.id, keys.name('rsa-during-kill'), rsaKeyPair(2048));
+            generation.catch(() => undefined);
+            await delay(300);
+            await swtpm.signal('SIGKILL');
+            await expectStatus(generation, 'PsaErrorCommunicationFailure');
+          } finally {
+            await destroyEveryKey(target);
+          }
+        },
+        options,
+      );
+
+      c.case(
+        `with swtpm killed, Ping and the other providers keep answering within ${PING_WITHIN_MS} ms`,
+        async ({ targets, keys, observe }) => {
+          const target = await targets.start({});
+          await swtpmOf(target).signal('SIGKILL');
+          const client = clientOf(target, PING_WITHIN_MS * 5);
+          const ping = await pingMs(target);
+          observe({ pingMsAfterKill: describeMs(ping) });
+          expectPingWithin(ping, PING_WITHIN_MS, 'swtpm killed');
+          try {
+            for (const key of others) {
+              const name = keys.name(`${key}-after-kill`);
+              await client.generateKey(providerIdOf(key), name, EC_SIGNING_KEY);
+              await expectSigns(client, providerIdOf(key), name);
+            }
+          } finally {
+            await destroyEveryKey(target);
+          }
+        },
+        options,
+      );
+
+      c.case(
+        'with swtpm killed, a TPM generation is answered PsaErrorCommunicationFailure at once',
+        async ({ targets, keys }) => {
+          const target = await targets.start({});
+          await swtpmOf(target).signal('SIGKILL');
+          const client = clientOf(target, PING_WITHIN_MS * 5);
+          try {
+            await expectStatus(
+              client.generateKey(provider.id, keys.name('after-kill'), EC_SIGNING_KEY),
+              'PsaErrorCommunicationFailure',
+            );
+          } finally {
+            await destroyEveryKey(target);
+          }
+        },
+        options,
+      );
+
+      c.case(
+        'after swtpm is started again on its state, a TPM key made before signs (checked by the oracle) and a new one is made',
+        async ({ targets, keys, observe }) => {
+          const target = await targets.start({});
+          const swtpm = swtpmOf(target);
+          const client = clientOf(target);
+          const before = keys.name('before-kill');
+          await client.generateKey(provider.id, before, EC_SIGNING_KEY);
+          try {
+            await swtpm.signal('SIGKILL');
+            observe({
+              generationWhileKilled: await outcomeOf(client.generateKey(provider.id, keys.name('x'), EC_SIGNING_KEY)),
+            });
+            await swtpm.restart();
+            await expectSigns(client, provider.id, before);
+            const after = keys.name('after-restart');
+            await client.generateKey(provider.id, after, EC_SIGNING_KEY);
+            await expectSigns(client, provider.id, after);
+          } finally {
+            await destroyEveryKey(target);
+          }
+        },
+        restartOptions,
+      );
+
+      const noControl = controlUnavailable(s.context);
+      c.case(
+        'after swtpm is started again and Parsec restarted, a TPM key made before signs (checked by the oracle)',
+        async ({ targets, keys }) => {
+          const target = await targets.start({});
+          const swtpm = swtpmOf(target);
+          const client = clientOf(target);
+          const before = keys.name('before-kill');
+          await client.generateKey(provider.id, before, EC_SIGNING_KEY);
+          try {
+            await swtpm.signal('SIGKILL');
+            await swtpm.restart();
+            await controlOf(target).restart();
+            await expectSigns(client, provider.id, before);
+          } finally {
+            await destroyEveryKey(target);
+          }
+        },
+        { ...restartOptions, ...(noControl && !noRestart ? { skip: noControl } : {}) },
+      );
+    });
+  },
+);
