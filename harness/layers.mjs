@@ -23,6 +23,8 @@ export const LAYERS = {
   kit: ['wire', 'model', 'lifecycle', 'oracle', 'capabilities', 'setup', 'targets', 'client', 'context'],
   reports: ['wire', 'model', 'context', 'kit', 'tokens'],
   bench: ['wire', 'model', 'lifecycle', 'setup', 'targets'],
+  load: ['wire', 'model', 'oracle', 'capabilities', 'targets'],
+  interop: ['wire', 'model', 'lifecycle', 'setup', 'targets', 'context'],
   run: [
     'wire',
     'model',
@@ -35,6 +37,8 @@ export const LAYERS = {
     'kit',
     'reports',
     'bench',
+    'load',
+    'interop',
   ],
 };
 

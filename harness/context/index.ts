@@ -6,6 +6,7 @@ export {
   type TargetDescription,
   type DiscoveredAuthenticator,
   type DiscoveredProvider,
+  type ParsecToolInfo,
   type RunContext,
 } from './run-context';
 export { serviceLogRedactor, shareServiceLogRedactor, type LogRedactor } from './log-redaction';

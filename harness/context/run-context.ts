@@ -43,6 +43,15 @@ export interface TargetDescription {
 }
 
 /**
+ * parsec-tool (Debian's, of the same suite as the Parsec under test) for the interop suites: a binary on this
+ * machine (native and attached runs) or a client image (container runs), with its Debian version; or why there is none.
+ */
+export type ParsecToolInfo =
+  | { readonly kind: 'binary'; readonly path: string; readonly suite?: string; readonly version?: string }
+  | { readonly kind: 'image'; readonly image: string; readonly suite: string; readonly version?: string }
+  | { readonly kind: 'unavailable'; readonly reason: string };
+
+/**
  * Everything a suite needs to declare its cases synchronously: Jest collects tests before any async code of a
  * test file runs, so discovery happens once, in globalSetup, and lands in a JSON file.
  */
@@ -57,6 +66,8 @@ export interface RunContext {
   readonly auth: ClientAuth;
   /** Parsec's log on this machine while the run's target runs; undefined when the harness cannot read it. */
   readonly serviceLog?: string;
+  /** How long a request waits for an answer (`run --request-timeout`); cases may be allowed longer (harness/kit). */
+  readonly requestTimeoutMs?: number;
   readonly target: TargetDescription;
   /** Which authenticators the Parsec build has (asked of the binary itself); undefined answers are unknown. */
   readonly authenticatorsBuiltIn: AuthenticatorsBuiltIn;
@@ -91,6 +102,8 @@ export interface RunContext {
   };
   /** Expectation profiles (--profile) that add to or override the project's files, in the order given. */
   readonly expectationProfiles?: readonly string[];
+  /** parsec-tool for the interop suites (resolved once by globalSetup). */
+  readonly parsecTool?: ParsecToolInfo;
   /** Folder where suites record case metadata for the reporters. */
   readonly metaDir: string;
   /** The run's report folder: the logs of the targets suites start go to `<outDir>/targets/`. */

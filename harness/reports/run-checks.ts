@@ -1,5 +1,6 @@
 import { basename } from 'node:path';
 import { clientAuthOf } from '../kit/client-auth';
+import { readGoneVerdict } from '../kit/hang-guard';
 import {
   appliesTo,
   entryMatches,
@@ -71,17 +72,27 @@ function providerId(context: RunContext, key: string): number {
  */
 export async function keyHygiene(context: RunContext): Promise<CaseResult> {
   const started = Date.now();
-  const client = new ParsecClient({ socketPath: context.socketPath, auth: clientAuthOf(context.auth) });
+  const client = new ParsecClient({
+    socketPath: context.socketPath,
+    auth: clientAuthOf(context.auth),
+    ...(context.requestTimeoutMs !== undefined ? { readTimeoutMs: context.requestTimeoutMs } : {}),
+  });
   const before = new Set(context.keysAtStart.map((k) => `${k.providerId}/${k.name}`));
   let message = '';
-  try {
-    const left = (await client.listKeys()).filter((k) => !before.has(`${k.providerId}/${k.name}`));
-    if (left.length > 0) {
-      message = `keys left behind: ${left.map((k) => `${JSON.stringify(k.name)} (provider ${k.providerId})`).join(', ')}`;
-      for (const k of left) await client.destroyKey(k.providerId, k.name).catch(() => undefined);
+  // A service that stopped answering during the run is not asked again: the check is not run, and says why.
+  const gone = readGoneVerdict(context.metaDir);
+  if (gone) {
+    message = `not run: the service stopped answering in case ${gone.caseId}, so its keys cannot be listed`;
+  } else {
+    try {
+      const left = (await client.listKeys()).filter((k) => !before.has(`${k.providerId}/${k.name}`));
+      if (left.length > 0) {
+        message = `keys left behind: ${left.map((k) => `${JSON.stringify(k.name)} (provider ${k.providerId})`).join(', ')}`;
+        for (const k of left) await client.destroyKey(k.providerId, k.name).catch(() => undefined);
+      }
+    } catch (e) {
+      message = `ListKeys at the end of the run failed: ${(e as Error).message}`;
     }
-  } catch (e) {
-    message = `ListKeys at the end of the run failed: ${(e as Error).message}`;
   }
   return {
     id: 'harness/hygiene/no-keys-left-behind',

@@ -1,5 +1,5 @@
 import { Command, CommanderError, Option } from 'commander';
-import { existsSync, mkdirSync, readFileSync, rmSync } from 'node:fs';
+import { existsSync, readFileSync, rmSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { runCLI } from 'jest';
 import { PROVIDER_KEYS } from '../model/providers';
@@ -22,6 +22,7 @@ import {
   ensureSetup,
   imageBase,
   parsecImage,
+  parsecToolImage,
   PARSEC_SUITES,
   SetupError,
   softhsm2Image,
@@ -32,12 +33,17 @@ import {
 import { describeParsecSource, parseParsecSource } from '../targets';
 import { pingBench } from '../bench/ping-bench';
 import { pinMatrixBench } from './pin-matrix-bench';
-import { DEFAULT_OUT_DIR, runOptionsToEnv, type RunOptions } from './options';
+import { runOperationBench } from './operation-bench-cli';
+import { BENCH_OPERATIONS } from '../model/bench-result';
+import { DEFAULT_OUT_DIR, DEFAULT_REQUEST_TIMEOUT_S, runOptionsToEnv, type RunOptions } from './options';
+import { prepareOutDir } from './out-dir';
 import { specFromFlags, UsageError, DEFAULT_OWNER_AUTH_ENV, type TargetFlags } from './run-spec';
-import { listSuites, selectSuites } from './suite-files';
+import { CLIENT_IMAGE_SUITE, listSuites, selectSuites } from './suite-files';
+import { CLIENT_IMAGE_ENV } from '../interop';
 import { addProbeTokenCommand } from './probe-token-cli';
 import { addDiffCommand } from './diff-cli';
 import { addMergeCommand } from './merge-cli';
+import { addSoakCommand } from './soak-cli';
 import { checkShardFits, parseShard } from './shard';
 import { TOKEN_PROFILE_FILE } from './vendor-token';
 import type { TokenProfile } from '../model/token-profile';
@@ -58,6 +64,19 @@ interface RunFlags extends TargetFlags {
   profile?: string[];
   updateExpectations?: string | boolean;
   repeat?: string;
+  requestTimeout: string;
+  clientImage?: string;
+  clientCmd?: string;
+  clientExpect?: string;
+}
+
+/** `--request-timeout` in seconds (fractions allowed), as milliseconds; the error names the range and the value. */
+function requestTimeoutMs(value: string): number {
+  const s = Number(value);
+  if (value.trim() === '' || !Number.isFinite(s) || s < 0.1 || s > 3600) {
+    throw new UsageError(`--request-timeout must be a number of seconds from 0.1 to 3600, got '${value}'`);
+  }
+  return Math.round(s * 1000);
 }
 
 /** Parses a counting option; the error names the option, the accepted range and what was given. */
@@ -140,6 +159,18 @@ async function run(flags: RunFlags, argv: readonly string[] = []): Promise<numbe
   } catch (e) {
     throw new UsageError((e as Error).message);
   }
+  // The client-image slot: a client of the user's, run once against the service, its exit status a case.
+  if (flags.clientImage === undefined && (flags.clientCmd !== undefined || flags.clientExpect !== undefined)) {
+    throw new UsageError('--client-cmd and --client-expect need --client-image IMAGE');
+  }
+  if (flags.clientExpect !== undefined) {
+    try {
+      new RegExp(flags.clientExpect, 'm');
+    } catch (e) {
+      throw new UsageError(`--client-expect is not a regular expression: ${(e as Error).message}`);
+    }
+  }
+  if (flags.clientImage !== undefined) suites = [...suites, CLIENT_IMAGE_SUITE];
   const workers = wholeNumber('workers', flags.workers, 32);
   const shard = flags.shard !== undefined ? parseShard(flags.shard) : undefined;
   if (shard) checkShardFits(shard, suites.length);
@@ -161,8 +192,15 @@ async function run(flags: RunFlags, argv: readonly string[] = []): Promise<numbe
     ...(shard ? { shard: { index: shard.index, count: shard.count } } : {}),
     ...(flags.repeat !== undefined ? { repeat: wholeNumber('repeat', flags.repeat, 100) } : {}),
   };
-  const options: RunOptions = { spec: specFromFlags(flags), outDir: resolve(flags.out), profiles, record };
-  mkdirSync(options.outDir, { recursive: true });
+  const timeoutMs = requestTimeoutMs(flags.requestTimeout);
+  const options: RunOptions = {
+    spec: specFromFlags(flags),
+    // A folder that cannot take the reports ends the run here, before anything starts (exit 2).
+    outDir: prepareOutDir(flags.out),
+    profiles,
+    record,
+    requestTimeoutMs: timeoutMs,
+  };
   // Reports of an earlier run must not survive a run that dies early.
   for (const f of [
     'junit.xml',
@@ -175,10 +213,19 @@ async function run(flags: RunFlags, argv: readonly string[] = []): Promise<numbe
     'swtpm.log',
     'softhsm2.log',
     'targets',
+    'client',
   ]) {
     rmSync(join(options.outDir, f), { recursive: true, force: true });
   }
   Object.assign(process.env, runOptionsToEnv(options));
+  for (const [key, value] of [
+    [CLIENT_IMAGE_ENV.image, flags.clientImage],
+    [CLIENT_IMAGE_ENV.command, flags.clientCmd],
+    [CLIENT_IMAGE_ENV.expect, flags.clientExpect],
+  ] as const) {
+    if (value === undefined) delete process.env[key];
+    else process.env[key] = value;
+  }
   process.env[FULL_RUN_ENV] = (flags.suite ?? []).length === 0 ? '1' : '0';
   process.env[SHARD_ENV] = shard ? `${shard.index}/${shard.count}` : '';
 
@@ -301,7 +348,14 @@ async function setupContainers(flags: SetupFlags, log: (line: string) => void): 
   const source = flags.parsec ? parseParsecSource(flags.parsec) : undefined;
   const suites: ParsecSuite[] = source?.from === 'debian' ? [source.suite] : ['trixie'];
   const images = [(await swtpmImage(base, log)).tag];
-  for (const s of suites) images.push((await softhsm2Image(base, s, log)).tag, (await parsecImage(base, s, log)).tag);
+  for (const s of suites) {
+    images.push(
+      (await softhsm2Image(base, s, log)).tag,
+      (await parsecImage(base, s, log)).tag,
+      // parsec-tool of the same suite, the interop suites' client container.
+      (await parsecToolImage(base, s, log)).tag,
+    );
+  }
   if (source?.from === 'build') {
     images.push(
       (
@@ -506,9 +560,25 @@ export function buildProgram(): Command {
       '--update-expectations [file]',
       'write the deviations of this run back: new failures become TODO entries (default file fixtures/expectations/parsec.json)',
     )
+    .option('--repeat <n>', 'run the selection n times and report the cases whose outcome changed (flaky), with counts')
+    .addOption(
+      new Option(
+        '--request-timeout <seconds>',
+        'how long a request waits for an answer; then a Ping tells an operation that hangs (its case fails, the run goes on) from a service that is gone (the run stops with that verdict); cases that need longer (RSA 3072/4096 generation) have their own allowance',
+      ).default(String(DEFAULT_REQUEST_TIMEOUT_S)),
+    );
+  runCommand
     .option(
-      '--repeat <n>',
-      'run the selection n times and report the cases whose outcome changed (flaky), with counts',
+      '--client-image <image>',
+      "also run this client image of yours against the service under test, once, with no network, the service's socket bound in at /run/parsec/parsec.sock (PARSEC_SERVICE_ENDPOINT points at it) and this user's uid; its exit status is the case client/<image>/exit-status, its output kept in <out>/client/<image>.log",
+    )
+    .option(
+      '--client-cmd <command>',
+      "with --client-image: a command line to run in it with /bin/sh -c instead of the image's own",
+    )
+    .option(
+      '--client-expect <regex>',
+      'with --client-image: its output must match this (the case client/<image>/output-matches)',
     );
   addTargetOptions(runCommand)
     .addHelpText(
@@ -525,6 +595,7 @@ export function buildProgram(): Command {
         '  parsec-conformance run --providers tpm --tcti device:/dev/tpmrm0 --tpm-owner-auth-env OWNER_AUTH',
         '  parsec-conformance run --socket /run/parsec/parsec.sock          # a deployed service',
         '  parsec-conformance run --shard 2/3 --out reports/2   # one CI job of three; then: merge reports/* --out all',
+        "  parsec-conformance run --target containers --suite core/ping --client-image my/app:1 --client-cmd 'my-app --selftest'",
         '  TOKEN_PIN=… parsec-conformance run --providers pkcs11 --pkcs11-module /usr/lib/vendor/libpkcs11.so --serial 0123abcd --pin-env TOKEN_PIN',
         '',
         '  parsec-conformance run --strict --parsec sid         # the release gate',
@@ -579,33 +650,71 @@ export function buildProgram(): Command {
     .option(
       '--pin-matrix',
       'instead: time the whole PKCS#11 PIN matrix (run --suite pkcs11-pin) on this target, --startups times',
+    )
+    .option(
+      '--operations',
+      'instead: time every operation per provider through Parsec and straight on its backend, at 1 and --concurrency connections; bench.json, bench.md, bench.html into --out',
+    )
+    .addOption(new Option('--ops <list>', `with --operations: only these (${BENCH_OPERATIONS.join(',')})`))
+    .addOption(new Option('--cell-ms <n>', 'with --operations: measured milliseconds per cell').default('2000'))
+    .addOption(
+      new Option('--warmup-ms <n>', 'with --operations: uncounted milliseconds before each cell').default('300'),
+    )
+    .addOption(
+      new Option('--rounds <n>', 'with --operations: rounds over all cells (figures are their medians)').default('3'),
+    )
+    .addOption(
+      new Option('--out <dir>', 'with --operations: where the bench files go').default(join(DEFAULT_OUT_DIR, 'bench')),
     );
-  addTargetOptions(bench).action(
-    async (flags: TargetFlags & { seconds: string; concurrency: string; startups: string; pinMatrix?: boolean }) => {
-      if (flags.pinMatrix) {
-        specFromFlags(flags); // the same checks as run's, before anything starts
-        const timings = await pinMatrixBench(targetArgsOf(flags), wholeNumber('startups', flags.startups, 50), (l) =>
-          process.stderr.write(`[bench] ${l}\n`),
-        );
-        process.stdout.write(`${JSON.stringify(timings, null, 2)}\n`);
-        process.exitCode = timings.every((t) => t.exitCode === 0) ? 0 : 1;
-        return;
-      }
-      const result = await pingBench({
-        spec: specFromFlags(flags),
-        seconds: wholeNumber('seconds', flags.seconds, 60),
-        concurrency: wholeNumber('concurrency', flags.concurrency, 64),
-        startups: wholeNumber('startups', flags.startups, 50),
-        log: (l) => process.stderr.write(`[bench] ${l}\n`),
+  addTargetOptions(bench).action(async (flags: TargetFlags & BenchFlags) => {
+    if (flags.operations) {
+      process.exitCode = await runOperationBench(specFromFlags(flags), {
+        out: flags.out,
+        cellMs: wholeNumber('cell-ms', flags.cellMs, 600_000),
+        warmupMs: wholeNumber('warmup-ms', flags.warmupMs, 60_000),
+        rounds: wholeNumber('rounds', flags.rounds, 20),
+        connections: wholeNumber('concurrency', flags.concurrency, 64),
+        ops: flags.ops,
       });
-      process.stdout.write(`${JSON.stringify(result, null, 2)}\n`);
-    },
-  );
+      return;
+    }
+    if (flags.pinMatrix) {
+      specFromFlags(flags); // the same checks as run's, before anything starts
+      const timings = await pinMatrixBench(targetArgsOf(flags), wholeNumber('startups', flags.startups, 50), (l) =>
+        process.stderr.write(`[bench] ${l}\n`),
+      );
+      process.stdout.write(`${JSON.stringify(timings, null, 2)}\n`);
+      process.exitCode = timings.every((t) => t.exitCode === 0) ? 0 : 1;
+      return;
+    }
+    const result = await pingBench({
+      spec: specFromFlags(flags),
+      seconds: wholeNumber('seconds', flags.seconds, 60),
+      concurrency: wholeNumber('concurrency', flags.concurrency, 64),
+      startups: wholeNumber('startups', flags.startups, 50),
+      log: (l) => process.stderr.write(`[bench] ${l}\n`),
+    });
+    process.stdout.write(`${JSON.stringify(result, null, 2)}\n`);
+  });
   addProbeTokenCommand(program);
   addDiffCommand(program);
   addMergeCommand(program);
+  addTargetOptions(addSoakCommand(program));
   for (const c of program.commands) c.exitOverride();
   return program;
+}
+
+interface BenchFlags {
+  seconds: string;
+  concurrency: string;
+  startups: string;
+  pinMatrix?: boolean;
+  operations?: boolean;
+  ops?: string;
+  cellMs: string;
+  warmupMs: string;
+  rounds: string;
+  out: string;
 }
 
 /** Exit status 2 for a command line that cannot run (commander's own errors included), 0 after --help. */

@@ -13,7 +13,8 @@ import {
   startTarget,
   type StartedTarget,
 } from '../targets';
-import { ParsecClient } from '../wire';
+import { ParsecClient, setRequestTimeout } from '../wire';
+import { resolveParsecTool } from '../interop';
 import { discover } from './discover';
 import { runOptionsFromEnv } from './options';
 import { progress, runState } from './run-state';
@@ -22,6 +23,8 @@ import { profileVendorToken } from './vendor-token';
 /** Brings the run's target up from its spec, asks it what it offers, and writes the run context the suites load. */
 export default async function globalSetup(): Promise<void> {
   const options = runOptionsFromEnv();
+  // Discovery and the reporter's run checks run in this process: they wait no longer than the cases do.
+  if (options.requestTimeoutMs !== undefined) setRequestTimeout(options.requestTimeoutMs);
   const state = runState();
   const t0 = Date.now();
   const metaDir = createRunDir(tmpdir(), 'meta');
@@ -44,6 +47,9 @@ export default async function globalSetup(): Promise<void> {
     // Suites that start services of their own need to know what this build can be configured with.
     const built = await probeAuthenticators(options.spec, progress);
     const v = target.versions;
+    // Debian's parsec-tool of the same suite, for the interop suites; its version is recorded with the backends.
+    const parsecTool = await resolveParsecTool(options.spec, progress);
+    const toolVersion = parsecTool.kind !== 'unavailable' ? parsecTool.version : undefined;
     const context: RunContext = {
       formatVersion: CONTEXT_FORMAT,
       runId: randomBytes(3).toString('hex'),
@@ -52,6 +58,7 @@ export default async function globalSetup(): Promise<void> {
       socketPath: target.socketPath,
       auth: target.auth,
       ...(target.logs()[0] ? { serviceLog: target.logs()[0]?.path } : {}),
+      ...(options.requestTimeoutMs !== undefined ? { requestTimeoutMs: options.requestTimeoutMs } : {}),
       target: {
         kind: target.kind,
         parsecVersion: found.parsecVersion,
@@ -59,11 +66,12 @@ export default async function globalSetup(): Promise<void> {
         parsecBinary: v.parsec.binary ?? v.parsec.image ?? v.parsec.source,
         ...(v.parsec.packageVersion ? { packageVersion: v.parsec.packageVersion } : {}),
         features: v.parsec.features ?? featuresShown(built),
-        backends: v.backends,
+        backends: { ...v.backends, ...(toolVersion ? { 'parsec-tool': toolVersion } : {}) },
         startupMs: target.startupMs,
       },
       authenticatorsBuiltIn: built,
       ...(another ? { anotherInstanceUnavailable: another } : {}),
+      parsecTool,
       providers: found.providers,
       requestedProviders: target.providers.length > 0 ? target.providers : (providerKeysOf(options.spec) ?? []),
       opcodes: found.opcodes,

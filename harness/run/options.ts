@@ -16,7 +16,16 @@ export const ENV = {
   profiles: 'PARSEC_CONFORMANCE_PROFILES',
   /** The run's options as results.json records them (the reporter reads it). */
   record: RUN_RECORD_ENV,
+  /** How long a request waits for an answer, in milliseconds (run --request-timeout). */
+  requestTimeoutMs: 'PARSEC_CONFORMANCE_REQUEST_TIMEOUT_MS',
 } as const;
+
+/**
+ * A request gets 5 s to be answered unless its case is allowed longer (harness/kit/request-allowances.ts): the
+ * slowest legitimate request of a full run, RSA 3072/4096 generation aside, answers well within it, and a service
+ * that holds a request open then costs a run seconds, not 30 s a request.
+ */
+export const DEFAULT_REQUEST_TIMEOUT_S = 5;
 
 export const DEFAULT_OUT_DIR = 'reports';
 
@@ -27,6 +36,8 @@ export interface RunOptions {
   readonly profiles?: readonly string[];
   /** How the run was asked for, for results.json: never a secret (variable names, not their values). */
   readonly record?: RunOptionsRecord;
+  /** How long a request waits for an answer (run --request-timeout); the default is DEFAULT_REQUEST_TIMEOUT_S. */
+  readonly requestTimeoutMs?: number;
 }
 
 /** Without a choice: a `parsec` on PATH (a build of the user's), else Debian's package of the default suite. */
@@ -54,7 +65,9 @@ export function runOptionsFromEnv(env: NodeJS.ProcessEnv = process.env): RunOpti
     spec = parseTargetSpec(parsed, ENV.spec);
   }
   const profiles = env[ENV.profiles] ? (JSON.parse(env[ENV.profiles] as string) as string[]) : [];
-  return { spec, outDir: env[ENV.outDir] ?? DEFAULT_OUT_DIR, profiles };
+  const timeout = Number(env[ENV.requestTimeoutMs]);
+  const requestTimeoutMs = Number.isFinite(timeout) && timeout > 0 ? timeout : DEFAULT_REQUEST_TIMEOUT_S * 1000;
+  return { spec, outDir: env[ENV.outDir] ?? DEFAULT_OUT_DIR, profiles, requestTimeoutMs };
 }
 
 export function runOptionsToEnv(o: RunOptions): Record<string, string> {
@@ -63,5 +76,6 @@ export function runOptionsToEnv(o: RunOptions): Record<string, string> {
     [ENV.outDir]: o.outDir,
     [ENV.profiles]: JSON.stringify(o.profiles ?? []),
     ...(o.record ? { [ENV.record]: JSON.stringify(o.record) } : {}),
+    ...(o.requestTimeoutMs !== undefined ? { [ENV.requestTimeoutMs]: String(o.requestTimeoutMs) } : {}),
   };
 }

@@ -2,6 +2,15 @@ import { readdirSync } from 'node:fs';
 import { join, relative, sep } from 'node:path';
 
 export const SUITES_DIR = join(__dirname, '..', '..', 'suites');
+/**
+ * Suites under `client/` are slots, not suites: they run only when their option asks (`run --client-image`), so they
+ * are neither listed nor part of a full run.
+ */
+export const SLOT_DIR = 'client';
+export const CLIENT_IMAGE_SUITE = {
+  id: 'client/client-image',
+  file: join(SUITES_DIR, SLOT_DIR, 'client-image.test.ts'),
+};
 
 /** A suite's id is its path under suites/ without `.test.ts`, e.g. `core/list-opcodes`. */
 export function listSuites(dir = SUITES_DIR): { id: string; file: string }[] {
@@ -9,8 +18,9 @@ export function listSuites(dir = SUITES_DIR): { id: string; file: string }[] {
   const walk = (d: string): void => {
     for (const entry of readdirSync(d, { withFileTypes: true })) {
       const p = join(d, entry.name);
-      if (entry.isDirectory()) walk(p);
-      else if (entry.name.endsWith('.test.ts'))
+      if (entry.isDirectory()) {
+        if (d !== dir || entry.name !== SLOT_DIR) walk(p);
+      } else if (entry.name.endsWith('.test.ts'))
         out.push({
           id: relative(dir, p)
             .split(sep)

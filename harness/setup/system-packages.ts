@@ -14,6 +14,8 @@ export interface SystemRequirement {
 export const SOFTHSM2_LIBRARY = '/usr/lib/softhsm/libsofthsm2.so';
 /** The PKCS#11 header the harness's C code is compiled against (p11-kit's, from Debian's libp11-kit-dev). */
 export const P11_KIT_HEADER = '/usr/include/p11-kit-1/p11-kit/pkcs11.h';
+/** The TPM2 ESYS header the bench's direct TPM client is compiled against (Debian's libtss2-dev). */
+export const TSS2_ESYS_HEADER = '/usr/include/tss2/tss2_esys.h';
 
 export const SYSTEM_REQUIREMENTS: readonly SystemRequirement[] = [
   { package: 'softhsm2', probes: ['softhsm2-util', SOFTHSM2_LIBRARY], neededFor: ['pkcs11'] },
@@ -31,6 +33,9 @@ export const SYSTEM_REQUIREMENTS: readonly SystemRequirement[] = [
   { package: 'libxml2-utils', probes: ['xmllint'], neededFor: [] },
   // The harness's own tests open report.html in a headless browser (Debian's Chromium); likewise only a full setup.
   { package: 'chromium', probes: ['chromium'], neededFor: [] },
+  // `bench --operations` times the TPM directly with its own ESYS client (containers/tpm/tpm-bench.c), compiled here
+  // against these headers; no provider needs it, so a full `setup` or the bench itself installs it.
+  { package: 'libtss2-dev', probes: [TSS2_ESYS_HEADER], neededFor: [] },
 ];
 
 export interface RequirementStatus {

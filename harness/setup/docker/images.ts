@@ -78,6 +78,13 @@ export const parsecImage = (b: ImageBase, suite: ParsecSuite, log: (l: string) =
     log,
   );
 
+/** A client container: Debian's parsec-tool of `suite` (the suite of the Parsec under test), for interop runs. */
+export const parsecToolImage = (b: ImageBase, suite: ParsecSuite, log: (l: string) => void): Promise<EnsuredImage> =>
+  ensureImage(
+    onBase(b, `parsec-tool-${suite}`, 'parsec-tool/Dockerfile', ['parsec-tool'], { PARSEC_SUITE: suite }),
+    log,
+  );
+
 /** A Parsec binary of this machine in the runtime image of Debian's package; built for one run only. */
 export function parsecBinaryImage(b: ImageBase, runtimeImage: string, binary: string, log: (l: string) => void) {
   return ensureImage(

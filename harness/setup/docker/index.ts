@@ -27,6 +27,7 @@ export {
   parsecBinaryImage,
   parsecBuildImage,
   parsecImage,
+  parsecToolImage,
   softhsm2Image,
   swtpmImage,
   type ImageBase,
