@@ -126,6 +126,11 @@ export interface SuiteDeclarer {
   /** The same cases for every configured crypto provider (table-driven: one describe block per provider). */
   eachProvider(declare: (c: CaseDeclarer<ProviderCaseCtx>, provider: ProviderCtx) => void): void;
   /**
+   * Cases for one provider only (a TPM fault, a token's quirk). A run that does not ask for that provider still
+   * declares them, skipped with that reason, so that the report shows them and no suite file is ever empty.
+   */
+  provider(key: ProviderKey, declare: (c: CaseDeclarer<ProviderCaseCtx>, provider: ProviderCtx) => void): void;
+  /**
    * A target of the suite's own (the run's spec, changed as asked), started by its first case and stopped after the
    * suite by the kit: keys checked, logs kept in `<out>/targets/<suite>.*.log`. Its `unavailable` is the skip
    * reason for the cases that use it.
@@ -151,10 +156,12 @@ export interface VariantDeclarer {
   readonly own: OwnTarget;
   core(declare: (c: CaseDeclarer<VariantCaseCtx>) => void): void;
   eachProvider(declare: (c: CaseDeclarer<VariantProviderCaseCtx>, provider: ProviderCtx) => void): void;
+  /** As `SuiteDeclarer.provider`, on the variant's service. */
+  provider(key: ProviderKey, declare: (c: CaseDeclarer<VariantProviderCaseCtx>, provider: ProviderCtx) => void): void;
 }
 
-function providerCtxs(context: RunContext): ProviderCtx[] {
-  return context.requestedProviders.map((key) => {
+function providerCtxs(context: RunContext, keys: readonly ProviderKey[] = context.requestedProviders): ProviderCtx[] {
+  return keys.map((key) => {
     const info = context.providers.find((p) => p.key === key);
     const facts = Object.values(PROVIDER_FACTS).find((f) => f.key === key);
     if (!facts) throw new Error(`no provider facts for '${key}'`);
@@ -238,6 +245,8 @@ export function defineSuite(meta: SuiteMeta, declare: (s: SuiteDeclarer) => void
   interface Block {
     /** `skip`: why the variant's cases cannot run here (its service cannot be had). */
     readonly variant?: { readonly name: string; readonly own: OwnTarget; readonly skip: string | undefined };
+    /** Why none of the block's cases can run in this run (a provider the run does not ask for). */
+    readonly skip?: string;
     /** Hooks of the block, registered with its first case (Jest refuses hooks in a block without cases). */
     readonly onFirstCase?: () => void;
   }
@@ -283,6 +292,7 @@ export function defineSuite(meta: SuiteMeta, declare: (s: SuiteDeclarer) => void
             if (slugify(title) === '') throw new Error(`case title '${title}' has no usable characters for an id`);
             seen.add(id);
             const skipReason =
+              block.skip ??
               options.skip ??
               block.variant?.skip ??
               (options.ownTargets ? context.anotherInstanceUnavailable : undefined) ??
@@ -366,6 +376,26 @@ export function defineSuite(meta: SuiteMeta, declare: (s: SuiteDeclarer) => void
   };
 
   const providers = providerCtxs(context);
+  // One provider's cases: on its context when the run asks for it, otherwise declared skipped with the reason.
+  const oneProvider = <T extends CaseCtx>(
+    key: ProviderKey,
+    makeCtx: (base: CaseCtx, provider: ProviderCtx) => T,
+    body: (c: CaseDeclarer<T>, provider: ProviderCtx) => void,
+    block: Block = {},
+  ): void => {
+    const requested = providers.find((p) => p.key === key);
+    const provider = requested ?? (providerCtxs(context, [key])[0] as ProviderCtx);
+    const skip = requested
+      ? undefined
+      : `provider ${key} is not part of this run (it asks for ${context.requestedProviders.join(', ') || 'none'})`;
+    declareCases(
+      key,
+      provider,
+      (base) => makeCtx(base, provider),
+      (c) => body(c, provider),
+      skip ? { ...block, skip } : block,
+    );
+  };
   declare({
     context,
     core(body) {
@@ -380,6 +410,9 @@ export function defineSuite(meta: SuiteMeta, declare: (s: SuiteDeclarer) => void
           (c) => body(c, provider),
         );
       }
+    },
+    provider(key, body) {
+      oneProvider(key, (base, provider) => ({ ...base, provider }), body);
     },
     ownTarget(request) {
       const target = new OwnTarget(context, request, meta.name);
@@ -427,6 +460,9 @@ export function defineSuite(meta: SuiteMeta, declare: (s: SuiteDeclarer) => void
                 block,
               );
             }
+          },
+          provider(key, declareBody) {
+            oneProvider(key, (base, provider) => ({ ...base, own: target, provider }), declareBody, block);
           },
         });
       }

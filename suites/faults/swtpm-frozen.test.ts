@@ -30,9 +30,7 @@ defineSuite(
     const others = s.context.requestedProviders.filter((k) => k !== 'tpm');
     const options = { ownTargets: true, timeoutMs: 60_000, ...(unavailable ? { skip: unavailable } : {}) };
 
-    s.eachProvider((c, provider) => {
-      if (provider.key !== 'tpm') return;
-
+    s.provider('tpm', (c, provider) => {
       /** Sends `count` TPM signatures to the frozen swtpm; each ends with the client's read timeout. */
       const hangingSignatures = (target: Parameters<typeof clientOf>[0], keyName: string, count: number) => {
         const hung = clientOf(target, HANG_TIMEOUT_MS);

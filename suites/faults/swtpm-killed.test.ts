@@ -29,9 +29,7 @@ defineSuite(
     const noRestart = backendUnavailable(s.context, 'swtpm-restart');
     const restartOptions = { ...options, ...(noRestart ? { skip: noRestart } : {}) };
 
-    s.eachProvider((c, provider) => {
-      if (provider.key !== 'tpm') return;
-
+    s.provider('tpm', (c, provider) => {
       c.case(
         'swtpm killed while an RSA 2048 generation waits on it: the generation is answered PsaErrorCommunicationFailure',
         async ({ targets, keys }) => {

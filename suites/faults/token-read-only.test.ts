@@ -24,9 +24,7 @@ defineSuite(
     const others = s.context.requestedProviders.filter((k) => k !== 'pkcs11');
     const options = { ownTargets: true, timeoutMs: 60_000, ...(unavailable ? { skip: unavailable } : {}) };
 
-    s.eachProvider((c, provider) => {
-      if (provider.key !== 'pkcs11') return;
-
+    s.provider('pkcs11', (c, provider) => {
       c.case(
         `with the token directory read-only, a key made before still signs (checked by the oracle), and Ping and the other providers answer`,
         async ({ targets, keys, observe }) => {

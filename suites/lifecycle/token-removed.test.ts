@@ -29,9 +29,7 @@ defineSuite(
     const others = s.context.requestedProviders.filter((k) => k !== 'pkcs11');
     const options = { ownTargets: true, timeoutMs: 60_000, ...(unavailable ? { skip: unavailable } : {}) };
 
-    s.eachProvider((c, provider) => {
-      if (provider.key !== 'pkcs11') return;
-
+    s.provider('pkcs11', (c, provider) => {
       c.case(
         `with the token removed, a key on it is answered PsaErrorCommunicationFailure, and Ping and the other providers answer`,
         async ({ targets, keys, observe }) => {

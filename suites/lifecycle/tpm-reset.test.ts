@@ -25,9 +25,7 @@ defineSuite(
     const others = s.context.requestedProviders.filter((k) => k !== 'tpm');
     const options = { ownTargets: true, timeoutMs: 60_000, ...(unavailable ? { skip: unavailable } : {}) };
 
-    s.eachProvider((c, provider) => {
-      if (provider.key !== 'tpm') return;
-
+    s.provider('tpm', (c, provider) => {
       c.case(
         'after a TPM reset, a TPM key made before signs (checked by the oracle)',
         async ({ targets, keys }) => {

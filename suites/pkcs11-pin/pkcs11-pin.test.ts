@@ -80,8 +80,7 @@ defineSuite(
       QUIRKS.map((name) => ({ name })),
       (v) => {
         const quirk = v.variant;
-        v.eachProvider((c, provider) => {
-          if (provider.key !== 'pkcs11') return;
+        v.provider('pkcs11', (c) => {
           for (const setting of SETTINGS) {
             const expected = MATRIX.cells[quirk]?.[setting];
             if (!expected) throw new Error(`fixtures/pkcs11-pin/expected.json has no cell ${quirk}/${setting}`);

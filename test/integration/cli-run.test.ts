@@ -72,6 +72,23 @@ describe('parsec-conformance run (real Parsec 1.4.1 with Mbed Crypto, PKCS#11 an
     expect(existsSync(workDir)).toBe(false);
   });
 
+  test('a suite for one provider, in a run that does not ask for it, reports its cases skipped with the reason', async () => {
+    const run = await runCli(['run', '--providers', 'mbed', '--suite', 'lifecycle/tpm-reset', '--out', out]);
+    expect({ code: run.code, tail: run.stderr.slice(-3000) }).toMatchObject({ code: 0 });
+    const results = JSON.parse(readFileSync(join(out, 'results.json'), 'utf8')) as {
+      cases: { provider: string; suite: string; status: string; message?: string }[];
+    };
+    const cases = results.cases.filter((c) => c.suite === 'tpm-reset');
+    expect(cases.length).toBeGreaterThan(0);
+    for (const c of cases) {
+      expect(c).toMatchObject({
+        provider: 'tpm',
+        status: 'skipped',
+        message: 'provider tpm is not part of this run (it asks for mbed)',
+      });
+    }
+  });
+
   test('bad input is refused with a message that says what is wrong and what is accepted', async () => {
     const run = await runCli(['run', '--providers', 'mbed,hsm', '--out', out]);
     expect(run.code).toBe(2);

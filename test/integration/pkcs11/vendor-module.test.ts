@@ -75,6 +75,13 @@ async function preexistingKey(token: TestToken): Promise<void> {
   expect(r.output).toMatch(/"createTokenKey":0/);
 }
 
+/** The failed cases of a run with their messages' first lines: what a failing run is read by. */
+const failedCases = (r: { results?: RunResults }): string =>
+  (r.results?.cases ?? [])
+    .filter((c) => c.status === 'failed' || c.status === 'unexpected-pass')
+    .map((c) => `${c.id}: ${(c.message ?? '').split('\n')[0]}`)
+    .join('\n');
+
 const status = (r: { results?: RunResults }, id: string) => r.results?.cases.find((c) => c.id === id)?.status;
 
 describe('run --pkcs11-module with a SoftHSM2 token of its own', () => {
@@ -90,7 +97,7 @@ describe('run --pkcs11-module with a SoftHSM2 token of its own', () => {
     expect(Object.keys(before)).toHaveLength(2);
     const dir = join(out, 'softhsm2-native');
     const r = run(token, onToken(SOFTHSM2_LIBRARY, token), dir);
-    if (r.status !== 0) throw new Error(`run exit ${r.status}:\n${r.output.slice(-3000)}`);
+    if (r.status !== 0) throw new Error(`run exit ${r.status}:\n${failedCases(r)}\n${r.output.slice(-3000)}`);
     const cases = r.results?.cases ?? [];
     expect(cases.filter((c) => c.provider === 'pkcs11' && c.status === 'passed').length).toBeGreaterThan(500);
     expect(status(r, 'harness/hygiene/token-objects-unchanged')).toBe('passed');
@@ -123,7 +130,7 @@ describe('run --pkcs11-module with a SoftHSM2 token of its own', () => {
       ],
       join(out, 'softhsm2-containers'),
     );
-    if (r.status !== 0) throw new Error(`run exit ${r.status}:\n${r.output.slice(-3000)}`);
+    if (r.status !== 0) throw new Error(`run exit ${r.status}:\n${failedCases(r)}\n${r.output.slice(-3000)}`);
     expect(r.output).toMatch(
       /the PKCS#11 module \/usr\/lib\/softhsm\/libsofthsm2.so is bound into the Parsec container/,
     );
@@ -147,7 +154,7 @@ describe('run --pkcs11-module with a token that lacks RSA OAEP and PSS', () => {
       [...onToken(tools.quirkModule, token), '--suite', 'crypto/psa-sign-hash-rsa', 'crypto/psa-asymmetric-encrypt'],
       dir,
     );
-    if (r.status !== 0) throw new Error(`run exit ${r.status}:\n${r.output.slice(-3000)}`);
+    if (r.status !== 0) throw new Error(`run exit ${r.status}:\n${failedCases(r)}\n${r.output.slice(-3000)}`);
     expect(r.output).toMatch(
       /it lacks RSA PSS signatures, RSA OAEP encryption: those cases expect PsaErrorNotSupported/,
     );
