@@ -31,7 +31,14 @@ describe('parsec-conformance soak', () => {
       keysLeft: [],
       target: { kind: 'native', parsecVersion: '1.4.1' },
     });
-    expect(r.load).toMatchObject({ lost: 0, wrong: 0 });
+    // Nothing lost. A wrong answer passes only where an expectation entry explains it: on SoftHSM2 natively, a
+    // concurrent key generation now and then fails (fixtures/expectations/softhsm2.json, flaky); nothing else may.
+    expect(r.load.lost).toBe(0);
+    expect(r.explained.reduce((n, e) => n + e.count, 0)).toBe(r.load.wrong);
+    for (const e of r.explained) {
+      expect(e).toMatchObject({ case: expect.stringMatching(/^pkcs11\//), expectation: { outcome: 'flaky' } });
+      expect(e.expectation.source).toMatch(/softhsm2\.json$/);
+    }
     expect(r.load.requests).toBeGreaterThan(500);
     expect(r.load.checks.runs).toBeGreaterThan(10);
     for (const p of ['mbed', 'pkcs11', 'tpm']) {
