@@ -48,6 +48,11 @@ export interface ExpectationEntry {
   /** What was seen: statuses, log lines, counts. An entry has evidence, a link, or both. */
   readonly evidence?: string;
   readonly link?: string;
+  /**
+   * For a measured case (a soak's growth per hour): the largest measurement the entry explains. A larger one is not
+   * explained, so a known leak that gets worse still fails.
+   */
+  readonly atMost?: number;
   readonly when?: EntryConditions;
 }
 
@@ -76,7 +81,7 @@ export interface MatchFacts {
 
 const TARGET_KINDS = ['native', 'containers', 'external'];
 const USE_IDS = PARSEC_MECHANISM_USES.map((u) => u.id);
-const ENTRY_KEYS = ['case', 'outcome', 'reason', 'evidence', 'link', 'when'];
+const ENTRY_KEYS = ['case', 'outcome', 'reason', 'evidence', 'link', 'atMost', 'when'];
 const CONDITION_KEYS = ['parsec', 'target', 'backend', 'variant', 'tokenHas', 'tokenLacks'];
 
 export const PROJECT_ROOT = join(__dirname, '..', '..');
@@ -121,6 +126,8 @@ export function parseExpectationFile(text: string, source: string): ExpectationF
       throw new Error(`${at} has outcome '${String(e.outcome)}'; expected one of ${OUTCOMES.join(', ')}`);
     const has = (k: string): boolean => typeof e[k] === 'string' && e[k] !== '';
     if (!has('evidence') && !has('link')) throw new Error(`${at} lacks evidence (or a link to it)`);
+    if (e.atMost !== undefined && (typeof e.atMost !== 'number' || !Number.isFinite(e.atMost) || e.atMost <= 0))
+      throw new Error(`${at} has atMost ${JSON.stringify(e.atMost)}; expected a positive number (per hour)`);
     if (e.when === undefined) return;
     if (typeof e.when !== 'object' || e.when === null || Array.isArray(e.when))
       throw new Error(`${at} has "when" that is not an object`);
@@ -219,6 +226,7 @@ export function matchExpectation(
           reason: entry.reason,
           ...(entry.evidence !== undefined ? { evidence: entry.evidence } : {}),
           ...(entry.link !== undefined ? { link: entry.link } : {}),
+          ...(entry.atMost !== undefined ? { atMost: entry.atMost } : {}),
         };
       }
     }

@@ -3,6 +3,7 @@ export {
   DEFAULT_GROWTH_LIMITS,
   judgeGrowth,
   type GrowthLimits,
+  type GrowthFinding,
   type GrowthVerdict,
   type ResourceSample,
 } from './resource-growth';

@@ -38,10 +38,20 @@ export const DEFAULT_GROWTH_LIMITS: GrowthLimits = {
   minSamples: 6,
 };
 
+/** A measure that grew beyond its limit: what the expectation files can explain, by `core/soak/<measure>-growth`. */
+export interface GrowthFinding {
+  readonly measure: 'resident-memory' | 'file-descriptors';
+  /** The fitted slope: MiB per hour for memory, descriptors per hour. */
+  readonly perHour: number;
+  readonly problem: string;
+}
+
 export interface GrowthVerdict {
   readonly judged: boolean;
   /** Why not judged, or why it failed; empty when it passed. */
   readonly problems: readonly string[];
+  /** The same failures, by measure (empty when not judged or passed). */
+  readonly findings: readonly GrowthFinding[];
   readonly warmupMs: number;
   readonly samplesFitted: number;
   readonly rssMiBPerHour?: number;
@@ -69,6 +79,7 @@ export function judgeGrowth(
       problems: [
         `${fitted.length} sample(s) after the ${warmupMs} ms warm-up, fewer than the ${limits.minSamples} a growth verdict needs: run longer or sample more often`,
       ],
+      findings: [],
       warmupMs,
       samplesFitted: fitted.length,
     };
@@ -78,23 +89,28 @@ export function judgeGrowth(
   const third = Math.max(1, Math.floor(fitted.length / 3));
   const fdFirstThirdMax = Math.max(...fitted.slice(0, third).map((s) => s.fds));
   const fdLastThirdMin = Math.min(...fitted.slice(-third).map((s) => s.fds));
-  const problems: string[] = [];
+  const findings: GrowthFinding[] = [];
   const rssSlope = rss?.slope ?? 0;
   const fdSlope = fd?.slope ?? 0;
   const windowHours = ((fitted[fitted.length - 1]?.atMs ?? 0) - (fitted[0]?.atMs ?? 0)) / HOUR_MS;
   if (rssSlope > limits.maxRssMiBPerHour && rssSlope * windowHours > limits.minRssRiseMiB) {
-    problems.push(
-      `resident memory grows ${round(rssSlope)} MiB/hour after the warm-up (limit ${limits.maxRssMiBPerHour} MiB/hour), ${round(rssSlope * windowHours)} MiB over the window (limit ${limits.minRssRiseMiB} MiB): ${fitted[0]?.rssKiB} KiB → ${fitted[fitted.length - 1]?.rssKiB} KiB`,
-    );
+    findings.push({
+      measure: 'resident-memory',
+      perHour: round(rssSlope),
+      problem: `resident memory grows ${round(rssSlope)} MiB/hour after the warm-up (limit ${limits.maxRssMiBPerHour} MiB/hour), ${round(rssSlope * windowHours)} MiB over the window (limit ${limits.minRssRiseMiB} MiB): ${fitted[0]?.rssKiB} KiB → ${fitted[fitted.length - 1]?.rssKiB} KiB`,
+    });
   }
   if (fdLastThirdMin > fdFirstThirdMax && fdSlope > 0) {
-    problems.push(
-      `open file descriptors grow: at least ${fdLastThirdMin} in the last third of the window, at most ${fdFirstThirdMax} in its first third (${round(fdSlope)} per hour)`,
-    );
+    findings.push({
+      measure: 'file-descriptors',
+      perHour: round(fdSlope),
+      problem: `open file descriptors grow: at least ${fdLastThirdMin} in the last third of the window, at most ${fdFirstThirdMax} in its first third (${round(fdSlope)} per hour)`,
+    });
   }
   return {
     judged: true,
-    problems,
+    problems: findings.map((f) => f.problem),
+    findings,
     warmupMs,
     samplesFitted: fitted.length,
     rssMiBPerHour: round(rssSlope),

@@ -12,4 +12,6 @@ export interface AppliedExpectation {
   readonly reason: string;
   readonly evidence?: string;
   readonly link?: string;
+  /** The largest measurement the entry explains (a soak's growth per hour). */
+  readonly atMost?: number;
 }

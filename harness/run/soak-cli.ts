@@ -60,6 +60,8 @@ export function addSoakCommand(program: Command): Command {
         `(default ${DEFAULT_GROWTH_LIMITS.maxRssMiBPerHour} MiB/hour) and the fitted line rises more than ${DEFAULT_GROWTH_LIMITS.minRssRiseMiB} MiB over the window;`,
         'descriptors fail when even the fewest open in the last third of the window exceed the most open in its first third.',
         `Fewer than ${DEFAULT_GROWTH_LIMITS.minSamples} samples after the warm-up leave the growth unjudged (reported, not failed).`,
+        'A known growth is explained by an entry of fixtures/expectations/soak/ (core/soak/resident-memory-growth or',
+        'core/soak/file-descriptors-growth) up to the slope its atMost states; a steeper one still fails.',
         '',
         'Examples:',
         '  parsec-conformance soak --duration 10m --out reports/soak',
@@ -108,6 +110,10 @@ export function addSoakCommand(program: Command): Command {
           report.growth?.judged
             ? `[soak] RSS slope ${report.growth.rssMiBPerHour} MiB/hour, descriptors ${report.growth.fdsPerHour}/hour`
             : `[soak] growth not judged: ${report.growth?.problems.join('; ') ?? report.process.unavailable}`,
+          ...report.explainedGrowth.map(
+            (e) =>
+              `[soak] ${e.case}: ${e.perHour} per hour, explained by ${e.expectation.source} (up to ${e.expectation.atMost ?? 'any'} per hour): ${e.expectation.reason}`,
+          ),
           `[soak] wrote ${resolve(outDir, SOAK_JSON)} and ${resolve(outDir, SOAK_MD)}`,
           report.verdict === 'pass'
             ? 'parsec-conformance: soak PASS'

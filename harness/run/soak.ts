@@ -3,7 +3,7 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { answerFor } from '../capabilities';
 import { caseId, clientAuthOf } from '../kit';
-import { loadExpectationFiles, matchExpectation } from '../kit/expectations';
+import { EXPECTATIONS_DIR, loadExpectationFiles, matchExpectation, type MatchFacts } from '../kit/expectations';
 import type { AppliedExpectation } from '../model/expectation';
 import {
   buildMix,
@@ -14,6 +14,7 @@ import {
   parsecPidOf,
   sampleProcess,
   STRESS_TEST_PLAN,
+  type GrowthFinding,
   type GrowthLimits,
   type GrowthVerdict,
   type LoadFailure,
@@ -45,6 +46,21 @@ export interface ExplainedFailures {
   readonly expectation: AppliedExpectation;
 }
 
+/**
+ * A growth the expectation files explain: `fixtures/expectations/soak/` entries for `core/soak/<measure>-growth`, each
+ * with the largest slope it explains (`atMost`). They live apart from the files a run reads, where they would be stale.
+ */
+export interface ExplainedGrowth {
+  readonly case: string;
+  readonly perHour: number;
+  readonly expectation: AppliedExpectation;
+}
+
+export const SOAK_EXPECTATIONS_DIR = join(EXPECTATIONS_DIR, 'soak');
+
+/** The case id a growth of this measure is known by in the expectation files. */
+export const growthCaseId = (measure: GrowthFinding['measure']): string => `core/soak/${measure}-growth`;
+
 export interface SoakReport {
   readonly formatVersion: 1;
   readonly startedAt: string;
@@ -68,6 +84,8 @@ export interface SoakReport {
   readonly operationsMixed: readonly string[];
   readonly load: LoadResult;
   readonly explained: readonly ExplainedFailures[];
+  /** Growth beyond the limits that an entry of fixtures/expectations/soak/ explains, up to its `atMost`. */
+  readonly explainedGrowth: readonly ExplainedGrowth[];
   /** Lost or wrong answers no expectation entry explains. */
   readonly unexplained: number;
   readonly process: {
@@ -145,6 +163,35 @@ async function mixOf(client: ParsecClient, target: StartedTarget, keys: SoakKeys
   return ops;
 }
 
+function factsOf(target: StartedTarget): MatchFacts {
+  return {
+    parsecVersion: target.versions.parsec.version,
+    targetKind: target.kind,
+    backends: target.versions.backends,
+  };
+}
+
+/** Growth beyond the limits: explained where an entry holds and its `atMost` covers the slope; otherwise a reason. */
+export function explainGrowth(
+  findings: readonly GrowthFinding[],
+  facts: MatchFacts,
+  files = loadExpectationFiles([], SOAK_EXPECTATIONS_DIR),
+): { explained: ExplainedGrowth[]; unexplained: string[] } {
+  const explained: ExplainedGrowth[] = [];
+  const unexplained: string[] = [];
+  for (const f of findings) {
+    const id = growthCaseId(f.measure);
+    const expectation = matchExpectation(files, id, facts);
+    if (!expectation || expectation.outcome === 'skip') unexplained.push(f.problem);
+    else if (expectation.atMost !== undefined && f.perHour > expectation.atMost) {
+      unexplained.push(
+        `${f.problem}; ${expectation.source} (${id}) explains at most ${expectation.atMost} per hour: this is more`,
+      );
+    } else explained.push({ case: id, perHour: f.perHour, expectation });
+  }
+  return { explained, unexplained };
+}
+
 function explain(
   failures: readonly LoadFailure[],
   total: number,
@@ -154,11 +201,7 @@ function explain(
   unexplained: number;
 } {
   const files = loadExpectationFiles();
-  const facts = {
-    parsecVersion: target.versions.parsec.version,
-    targetKind: target.kind,
-    backends: target.versions.backends,
-  };
+  const facts = factsOf(target);
   const byCase = new Map<string, number>();
   for (const f of failures) {
     const id = caseId(f.provider, LOAD_SUITE, LOAD_CASE_TITLES[f.category as OperationCategory]);
@@ -234,7 +277,8 @@ export async function soak(o: SoakOptions): Promise<SoakReport> {
     if (unexplained > 0) reasons.push(`${unexplained} lost or wrong answer(s) that no expectation entry explains`);
     if (load.stoppedEarly) reasons.push(`the load stopped early: ${load.stoppedEarly}`);
     if (processGone) reasons.push(processGone);
-    if (growth?.judged) reasons.push(...growth.problems);
+    const growthVerdict = explainGrowth(growth?.judged ? growth.findings : [], factsOf(target));
+    reasons.push(...growthVerdict.unexplained);
     if (keysLeft.length > 0) reasons.push(`${keysLeft.length} key(s) of the soak could not be destroyed`);
     return {
       formatVersion: 1,
@@ -259,6 +303,7 @@ export async function soak(o: SoakOptions): Promise<SoakReport> {
       operationsMixed: operations.map((op) => op.name),
       load,
       explained,
+      explainedGrowth: growthVerdict.explained,
       unexplained,
       process: { ...('pid' in found ? { pid: found.pid } : { unavailable: found.unavailable }), samples },
       ...(growth ? { growth } : {}),
@@ -292,6 +337,10 @@ export function soakMarkdown(r: SoakReport): string {
     ...r.explained.map(
       (e) =>
         `- ${e.count} failure(s) explained by ${e.expectation.source} (${e.case}, ${e.expectation.outcome}): ${e.expectation.reason}`,
+    ),
+    ...r.explainedGrowth.map(
+      (e) =>
+        `- growth of ${e.perHour} per hour explained by ${e.expectation.source} (${e.case}, up to ${e.expectation.atMost ?? 'any'} per hour): ${e.expectation.reason}`,
     ),
     ...r.reasons.map((x) => `- FAIL: ${x}`),
     '',
