@@ -1,10 +1,10 @@
-import { mkdirSync, writeFileSync } from 'node:fs';
-import { dirname, resolve } from 'node:path';
+import { writeFileSync } from 'node:fs';
 import { Command, Option } from 'commander';
 import { DEFAULT_DIFF_OPTIONS, diffRuns } from '../reports/diff';
 import { renderDiffJson, renderDiffMarkdown } from '../reports/diff-markdown';
 import { readResultsFile } from '../reports/results-file';
 import { UsageError } from './run-spec';
+import { prepareOutFile } from './out-dir';
 
 interface DiffFlags {
   readonly format: 'md' | 'json';
@@ -27,11 +27,11 @@ export function diffCommand(base: string, head: string, flags: DiffFlags): numbe
     timingRatio: positiveNumber('timing-ratio', flags.timingRatio, 1),
     timingMinMs: positiveNumber('timing-min-ms', flags.timingMinMs, 0),
   };
+  const outFile = flags.out ? prepareOutFile(flags.out) : undefined;
   const diff = diffRuns(readResultsFile(base), readResultsFile(head), options);
   const text = flags.format === 'json' ? renderDiffJson(diff) : renderDiffMarkdown(diff);
-  if (flags.out) {
-    const path = resolve(flags.out);
-    mkdirSync(dirname(path), { recursive: true });
+  if (outFile) {
+    const path = outFile;
     writeFileSync(path, text);
     process.stderr.write(`parsec-conformance: wrote ${path}\n`);
   } else {

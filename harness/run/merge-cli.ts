@@ -1,10 +1,10 @@
-import { resolve } from 'node:path';
 import { Command } from 'commander';
 import { summaryLines } from '../reports/jest-reporter';
 import { mergeRuns, type MergeInput } from '../reports/merge';
 import { countByStatus, runSucceeded } from '../reports/model';
 import { readResultsFile, resultsPathOf } from '../reports/results-file';
 import { writeReports } from '../reports/write-reports';
+import { prepareOutDir } from './out-dir';
 
 interface MergeFlags {
   readonly out: string;
@@ -13,9 +13,10 @@ interface MergeFlags {
 
 /** Exit status: 0 when the merged run passes the gate, 1 when it fails; inputs that are not one run throw (exit 2). */
 export function mergeCommand(sources: readonly string[], flags: MergeFlags): number {
+  // A folder that cannot take the reports is refused before any input is read (exit 2).
+  const outDir = prepareOutDir(flags.out);
   const inputs: MergeInput[] = sources.map((s) => ({ source: resultsPathOf(s), results: readResultsFile(s) }));
   const merged = mergeRuns(inputs, { allowPartial: flags.allowPartial === true });
-  const outDir = resolve(flags.out);
   const { written, errors } = writeReports(merged, outDir);
   const ok = runSucceeded(merged.cases) && errors.length === 0;
   const counts = countByStatus(merged.cases);

@@ -88,3 +88,16 @@ export function prepareOutDir(dir: string, option = '--out'): string {
   }
   return path;
 }
+
+/**
+ * The same check for an output file (`probe-token --out`, `diff --out`): its folder must hold files (made if missing),
+ * and the path must not be a folder. Returns the absolute path.
+ */
+export function prepareOutFile(file: string, option = '--out'): string {
+  const path = resolve(file);
+  if (kindOf(path) === 'folder') {
+    throw new UsageError(`${option} ${file}: it is a folder; give the path of a file to write`);
+  }
+  prepareOutDir(dirname(path), `${option} ${file}: its folder`);
+  return path;
+}

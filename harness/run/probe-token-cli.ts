@@ -1,9 +1,10 @@
-import { existsSync, mkdirSync, statSync, writeFileSync } from 'node:fs';
-import { dirname, resolve } from 'node:path';
+import { existsSync, statSync, writeFileSync } from 'node:fs';
+import { resolve } from 'node:path';
 import { Command, Option } from 'commander';
 import { ensurePkcs11Tools } from '../setup';
 import { pinBytes, probeToken, promptPin, renderProfileSummary, TokenProbeError } from '../tokens';
 import { UsageError } from './run-spec';
+import { prepareOutFile } from './out-dir';
 
 export interface ProbeTokenFlags {
   readonly module: string;
@@ -75,6 +76,8 @@ export function pinFromEnv(variable: string, env: NodeJS.ProcessEnv = process.en
 async function probeTokenCommand(flags: ProbeTokenFlags): Promise<number> {
   const module = modulePath(flags.module);
   const selection = tokenSelection(flags);
+  // Where the profile goes is checked before the token is touched (exit 2 at once).
+  const out = prepareOutFile(flags.out);
   const log = (l: string) => process.stderr.write(`[probe-token] ${l}\n`);
   let pin: Buffer | undefined;
   if (flags.pinEnv !== undefined) pin = pinFromEnv(flags.pinEnv);
@@ -104,8 +107,6 @@ async function probeTokenCommand(flags: ProbeTokenFlags): Promise<number> {
   } finally {
     pin?.fill(0);
   }
-  const out = resolve(flags.out);
-  mkdirSync(dirname(out), { recursive: true });
   writeFileSync(out, `${JSON.stringify(profile, null, 2)}\n`);
   if (flags.json) process.stdout.write(`${JSON.stringify(profile, null, 2)}\n`);
   else process.stdout.write(renderProfileSummary(profile));

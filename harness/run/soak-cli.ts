@@ -2,6 +2,7 @@ import { Option, type Command } from 'commander';
 import { resolve } from 'node:path';
 import { defaultClients, DEFAULT_GROWTH_LIMITS, parseDuration } from '../load';
 import { specFromFlags, UsageError, type TargetFlags } from './run-spec';
+import { prepareOutDir } from './out-dir';
 import { soak, SOAK_JSON, SOAK_MD, writeSoakReport } from './soak';
 
 interface SoakFlags extends TargetFlags {
@@ -77,7 +78,8 @@ export function addSoakCommand(program: Command): Command {
       const clients =
         flags.clients === undefined ? defaultClients() : numberOption('clients', flags.clients, 1, 64, true);
       const maxRssMiBPerHour = numberOption('max-rss-slope', flags.maxRssSlope, 0, 1_000_000);
-      const outDir = resolve(flags.out);
+      // A folder that cannot take the reports ends the soak before the target starts (exit 2).
+      const outDir = prepareOutDir(flags.out);
       const spec = specFromFlags(flags);
       const log = (line: string): void => {
         process.stderr.write(`[soak] ${line}\n`);

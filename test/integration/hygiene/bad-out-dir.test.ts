@@ -64,3 +64,40 @@ describe('run --out on a folder that cannot hold reports', () => {
     expect(existsSync(join(good, 'results.json'))).toBe(true);
   });
 });
+
+/** The other commands that write files take the same check, before they read, start or touch anything. */
+describe('--out of soak, merge, diff and probe-token', () => {
+  let dir: string;
+  beforeAll(() => {
+    dir = mkdtempSync(join(tmpdir(), 'pc-bad-out-cmds-'));
+  });
+  afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+  test('soak and merge refuse a folder under /proc at once, before a target starts or an input is read', async () => {
+    const soak = await runCli(['soak', '--duration', '5s', '--providers', 'mbed', '--out', '/proc/x']);
+    expect({ code: soak.code, stderr: soak.stderr }).toMatchObject({ code: 2 });
+    expect(soak.stderr).toContain('--out /proc/x: /proc is on proc, a kernel file system that cannot hold reports');
+    expect(soak.stderr).not.toContain('Parsec');
+    // The inputs do not exist: the folder is refused first.
+    const merge = await runCli(['merge', join(dir, 'a'), join(dir, 'b'), '--out', '/sys/x']);
+    expect(merge.code).toBe(2);
+    expect(merge.stderr).toContain('--out /sys/x: /sys is on sysfs, a kernel file system');
+  });
+
+  test('diff and probe-token refuse a folder given as the file to write, and a file below a file', async () => {
+    const file = join(dir, 'a-file');
+    writeFileSync(file, 'x');
+    const diff = await runCli(['diff', join(dir, 'a'), join(dir, 'b'), '--out', dir]);
+    expect(diff.code).toBe(2);
+    expect(diff.stderr).toContain(`--out ${dir}: it is a folder; give the path of a file to write`);
+    const probe = await runCli([
+      ...['probe-token', '--module', '/usr/lib/softhsm/libsofthsm2.so'],
+      ...['--out', join(file, 'profile.json')],
+    ]);
+    expect(probe.code).toBe(2);
+    expect(probe.stderr).toContain(
+      `--out ${join(file, 'profile.json')}: its folder ${file}: it exists and is not a folder`,
+    );
+    expect(probe.stderr).not.toContain('[probe-token] reading');
+  });
+});
