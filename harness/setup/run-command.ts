@@ -16,6 +16,13 @@ export interface RunOptions {
   readonly typed?: string;
   /** Called with each complete output line (stdout and stderr interleaved). */
   readonly onLine?: (line: string) => void;
+  /**
+   * Run in a process group of its own, out of reach of the terminal's Ctrl-C, and let it finish: for a short tool
+   * that starts a child of its own and must stay to reap it. util-linux `script` ends at once on SIGINT and leaves
+   * the program on its pseudo-terminal to whoever PID 1 is, which in a container may never reap it (a zombie). The
+   * harness waits for its children before it exits on a signal, so the tool is reaped too.
+   */
+  readonly ownGroup?: boolean;
 }
 
 /** Runs a short-lived tool to completion, collecting stdout and stderr together; never throws on a non-zero exit. */
@@ -25,6 +32,7 @@ export function runCommand(command: string, args: readonly string[], opts: RunOp
       cwd: opts.cwd,
       env: opts.env ?? process.env,
       stdio: [opts.typed === undefined ? 'ignore' : 'pipe', 'pipe', 'pipe'],
+      detached: opts.ownGroup === true,
     });
     if (opts.typed !== undefined) child.stdin?.write(opts.typed);
     const chunks: Buffer[] = [];

@@ -17,6 +17,8 @@ export interface CliOptions {
   readonly env?: NodeJS.ProcessEnv;
   /** Called with the whole stderr so far at each chunk; may act on progress lines (e.g. send Ctrl-C). */
   readonly onStderr?: (text: string, pid: number) => void;
+  /** Called once the CLI's process exists, before it has printed anything. */
+  readonly onStart?: (pid: number) => void;
 }
 
 /** Runs the real CLI as a user would, in its own process group (so a test can Ctrl-C the whole group). */
@@ -28,6 +30,7 @@ export function runCli(args: string[], o: CliOptions = {}): Promise<CliRun> {
       env: { ...process.env, ...o.env },
       stdio: ['ignore', 'pipe', 'pipe'],
     });
+    if (child.pid !== undefined) o.onStart?.(child.pid);
     let stdout = '';
     let stderr = '';
     child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));

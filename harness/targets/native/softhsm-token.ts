@@ -54,7 +54,8 @@ export async function createSoftHsmToken(runDir: string, appPin?: Buffer): Promi
   const soPin = randomBytes(12).toString('hex');
   const env = { ...process.env, SOFTHSM2_CONF: confPath };
   const { command, args } = initTokenCommand(TOKEN_LABEL);
-  const init = await runCommand(command, args, { env, typed: pinTyping(soPin, userPin) });
+  // In a group of its own: a Ctrl-C now would end `script` and leave softhsm2-util to PID 1 (see runCommand).
+  const init = await runCommand(command, args, { env, typed: pinTyping(soPin, userPin), ownGroup: true });
   const initialised = /The token has been initialized/.test(init.output);
   if (init.code !== 0 || !initialised) {
     throw new TargetStartError(`softhsm2-util --init-token failed with code ${init.code}`, {

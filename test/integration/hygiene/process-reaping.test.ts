@@ -1,5 +1,5 @@
 import { runCli } from '../run-cli';
-import { TreeWatch } from './process-tree';
+import { processTable, treeOf, TreeWatch } from './process-tree';
 import { leftoversOf, NOTHING_LEFT } from './leftovers';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -44,6 +44,36 @@ describe('the harness reaps every process it starts (real Parsec 1.4.1 with Mbed
     // The tree really held the service and its backends: the checks below looked at them.
     expect(comms).toEqual(expect.objectContaining({ size: expect.any(Number) }));
     expect([...comms]).toEqual(expect.arrayContaining(['parsec', 'swtpm']));
+    expect(leftoversOf(cliPid, watch)).toEqual(NOTHING_LEFT);
+  });
+
+  test('Ctrl-C while the SoftHSM2 token is made leaves no softhsm2-util behind (it used to stay a zombie of init)', async () => {
+    // softhsm2-util runs on a pseudo-terminal under `script` for about 0.2 s: the tree is watched every 5 ms for it,
+    // and the group is Ctrl-C'd the moment it shows.
+    let cliPid = 0;
+    let watch: TreeWatch | undefined;
+    let poll: NodeJS.Timeout | undefined;
+    let seenTokenTool = false;
+    const run = await runCli(['run', '--suite', 'core/ping', '--providers', 'pkcs11', '--out', out], {
+      onStart: (pid) => {
+        cliPid = pid;
+        watch = new TreeWatch(pid, 50);
+        poll = setInterval(() => {
+          if (seenTokenTool) return;
+          const tree = treeOf(pid, processTable());
+          if (!tree.some((p) => p.comm === 'softhsm2-util')) return;
+          seenTokenTool = true;
+          watch?.look();
+          process.kill(-pid, 'SIGINT');
+        }, 5);
+      },
+    });
+    clearInterval(poll);
+    if (!watch) throw new Error(`the CLI printed nothing (exit ${run.code})`);
+    watch.stop();
+    expect(seenTokenTool).toBe(true);
+    expect(run.code === 130 || run.signal === 'SIGINT').toBe(true);
+    await new Promise((r) => setTimeout(r, 300));
     expect(leftoversOf(cliPid, watch)).toEqual(NOTHING_LEFT);
   });
 
