@@ -1,73 +1,55 @@
 import { readdirSync, readFileSync } from 'node:fs';
 
+interface ProcStat {
+  readonly pid: number;
+  readonly ppid: number;
+  readonly pgid: number;
+}
+
+/**
+ * Every process that is still running (zombies, ended but not yet reaped, and dead ones left out), from /proc; undefined
+ * when /proc cannot be read.
+ */
+function liveProcesses(): ProcStat[] | undefined {
+  let entries: string[];
+  try {
+    entries = readdirSync('/proc');
+  } catch {
+    return undefined;
+  }
+  const live: ProcStat[] = [];
+  for (const name of entries) {
+    if (!/^\d+$/.test(name)) continue;
+    try {
+      const stat = readFileSync(`/proc/${name}/stat`, 'latin1');
+      // The command name may contain spaces and parentheses; the fields we want follow the last ')'.
+      const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+      if (fields[0] === 'Z' || fields[0] === 'X') continue;
+      live.push({ pid: Number(name), ppid: Number(fields[1]), pgid: Number(fields[2]) });
+    } catch {
+      continue;
+    }
+  }
+  return live;
+}
+
 /**
  * Whether any non-zombie process still belongs to process group `pgid`. `kill(-pgid, 0)` is not enough: a zombie
  * still counts as a member, and in a container PID 1 may never reap orphans, so we read /proc instead.
  */
 export function isGroupAlive(pgid: number): boolean {
-  let entries: string[];
-  try {
-    entries = readdirSync('/proc');
-  } catch {
-    return signalGroup(pgid, 0);
-  }
-  for (const name of entries) {
-    if (!/^\d+$/.test(name)) continue;
-    let stat: string;
-    try {
-      stat = readFileSync(`/proc/${name}/stat`, 'latin1');
-    } catch {
-      continue;
-    }
-    // The command name may contain spaces and parentheses; the fields we want follow the last ')'.
-    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-    if (Number(fields[2]) === pgid && fields[0] !== 'Z' && fields[0] !== 'X') return true;
-  }
-  return false;
+  const live = liveProcesses();
+  return live ? live.some((p) => p.pgid === pgid) : signalGroup(pgid, 0);
 }
 
 /** Children of `pid` that are still running (zombies, ended but not yet reaped, are not counted). */
 export function liveChildrenOf(pid: number): number[] {
-  const found: number[] = [];
-  let entries: string[];
-  try {
-    entries = readdirSync('/proc');
-  } catch {
-    return found;
-  }
-  for (const name of entries) {
-    if (!/^\d+$/.test(name)) continue;
-    try {
-      const stat = readFileSync(`/proc/${name}/stat`, 'latin1');
-      const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-      if (Number(fields[1]) === pid && fields[0] !== 'Z' && fields[0] !== 'X') found.push(Number(name));
-    } catch {
-      continue;
-    }
-  }
-  return found;
+  return (liveProcesses() ?? []).filter((p) => p.ppid === pid).map((p) => p.pid);
 }
 
 /** Live members of group `pgid` other than its leader (the watchdog shell of harness/lifecycle/watched-spawn.ts). */
 function membersBesidesLeader(pgid: number): number[] {
-  const found: number[] = [];
-  let entries: string[];
-  try {
-    entries = readdirSync('/proc');
-  } catch {
-    return found;
-  }
-  for (const name of entries) {
-    if (!/^\d+$/.test(name) || Number(name) === pgid) continue;
-    try {
-      const stat = readFileSync(`/proc/${name}/stat`, 'latin1');
-      const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-      if (Number(fields[2]) === pgid && fields[0] !== 'Z' && fields[0] !== 'X') found.push(Number(name));
-    } catch {
-      continue;
-    }
-  }
-  return found;
+  return (liveProcesses() ?? []).filter((p) => p.pgid === pgid && p.pid !== pgid).map((p) => p.pid);
 }
 
 /**

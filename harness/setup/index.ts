@@ -27,3 +27,4 @@ export * from './docker';
 export { findExecutable, findSystemLibrary, isExecutableFile } from './find-executable';
 export { DPKG_QUERY_FORMAT, hostPackageVersions, parseDpkgQuery } from './debian-packages';
 export { ensurePkcs11Tools, type Pkcs11Tools } from './pkcs11-tools';
+export { compiledOnce, type CompileStep } from './compiled-once';

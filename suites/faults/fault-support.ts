@@ -6,6 +6,8 @@ import { checkEcdsaSignature, digestOf } from '../../harness/oracle/signatures';
 import type { RunContext } from '../../harness/context';
 import { CONTAINER_BACKEND_LIMITS } from '../../harness/targets/containers/container-backend-controls';
 import type { SpecChange, StartedTarget, SwtpmControls, TokenControls } from '../../harness/targets';
+import type { CaseTargets } from '../../harness/kit/own-target';
+import { providerIdOf, type ProviderKey } from '../../harness/model/providers';
 import { isServiceStatusError, ParsecClient, ServiceStatusError, TransportError } from '../../harness/wire';
 
 // Shared by the fault suites and the lifecycle cases that break a backend (TPM reset, token removed): where a fault
@@ -162,4 +164,58 @@ export function expectPingWithin(latencyMs: number, limitMs: number, situation: 
   if (latencyMs < limitMs) return;
   const got = latencyMs === Infinity ? 'got no answer before its own timeout' : `was answered after ${latencyMs} ms`;
   throw new Error(`${situation}: Ping on another connection ${got}, expected within ${limitMs} ms`);
+}
+
+/** What a fault case's body gets from `faultCase`. */
+export interface FaultFrame {
+  readonly target: StartedTarget;
+  /** A client with the default read timeout. */
+  readonly client: ParsecClient;
+  /** Runs `lift` when the case ends, also when it failed (newest first): it must be harmless when already done. */
+  atEnd(lift: () => Promise<unknown>): void;
+}
+
+/**
+ * The frame every fault case shares: a target of the case's own (the run's spec with `change`), a client, and, when
+ * asked, a P-256 signing key made before the fault; then the body; at the end, even when the body failed, whatever
+ * the body asked to lift, and every key destroyed.
+ */
+export async function faultCase(
+  targets: CaseTargets,
+  body: (f: FaultFrame) => Promise<void>,
+  o: { readonly change?: SpecChange; readonly keyBefore?: { readonly provider: number; readonly name: string } } = {},
+): Promise<void> {
+  const target = await targets.start(o.change ?? {});
+  const client = clientOf(target);
+  const lifts: (() => Promise<unknown>)[] = [];
+  try {
+    if (o.keyBefore) await client.generateKey(o.keyBefore.provider, o.keyBefore.name, EC_SIGNING_KEY);
+    await body({ target, client, atEnd: (lift) => lifts.push(lift) });
+  } finally {
+    try {
+      for (const lift of lifts.reverse()) await lift();
+    } finally {
+      await destroyEveryKey(target);
+    }
+  }
+}
+
+/**
+ * While (or after) a backend's fault, the rest of the service is unaffected: Ping on another connection answers within
+ * PING_WITHIN_MS (observed as `observeAs`), and each of `others` makes a P-256 key that signs (checked by the oracle).
+ */
+export async function expectOthersAnswer(
+  f: { readonly target: StartedTarget; readonly client: ParsecClient },
+  ctx: { readonly keys: { name(tag: string): string }; observe(data: Readonly<Record<string, unknown>>): void },
+  others: readonly ProviderKey[],
+  what: { readonly situation: string; readonly observeAs: string; readonly keyTag: string },
+): Promise<void> {
+  const ping = await pingMs(f.target);
+  ctx.observe({ [what.observeAs]: describeMs(ping) });
+  expectPingWithin(ping, PING_WITHIN_MS, what.situation);
+  for (const key of others) {
+    const name = ctx.keys.name(`${key}-${what.keyTag}`);
+    await f.client.generateKey(providerIdOf(key), name, EC_SIGNING_KEY);
+    await expectSigns(f.client, providerIdOf(key), name);
+  }
 }

@@ -1,18 +1,15 @@
 import { rsaKeyPair } from '../../harness/capabilities/catalogue/keys';
 import { controlOf, controlUnavailable, defineSuite, expectStatus } from '../../harness/kit';
-import { providerIdOf } from '../../harness/model/providers';
 import {
   backendUnavailable,
   clientOf,
   delay,
-  describeMs,
-  destroyEveryKey,
   EC_SIGNING_KEY,
-  expectPingWithin,
+  expectOthersAnswer,
   expectSigns,
+  faultCase,
   outcomeOf,
   PING_WITHIN_MS,
-  pingMs,
   swtpmOf,
 } from './fault-support';
 
@@ -33,21 +30,17 @@ defineSuite(
       c.case(
         'swtpm killed while an RSA 2048 generation waits on it: the generation is answered PsaErrorCommunicationFailure',
         async ({ targets, keys }) => {
-          const target = await targets.start({});
-          const swtpm = swtpmOf(target);
-          const client = clientOf(target);
-          try {
+          await faultCase(targets, async (f) => {
+            const swtpm = swtpmOf(f.target);
             // Frozen first, so that the request is surely inside the TPM when the kill comes (a generation takes
             // anywhere from 50 ms to 2 s on swtpm).
             await swtpm.signal('SIGSTOP');
-            const generation = client.generateKey(provider.id, keys.name('rsa-during-kill'), rsaKeyPair(2048));
+            const generation = f.client.generateKey(provider.id, keys.name('rsa-during-kill'), rsaKeyPair(2048));
             generation.catch(() => undefined);
             await delay(300);
             await swtpm.signal('SIGKILL');
             await expectStatus(generation, 'PsaErrorCommunicationFailure');
-          } finally {
-            await destroyEveryKey(target);
-          }
+          });
         },
         options,
       );
@@ -55,21 +48,15 @@ defineSuite(
       c.case(
         `with swtpm killed, Ping and the other providers keep answering within ${PING_WITHIN_MS} ms`,
         async ({ targets, keys, observe }) => {
-          const target = await targets.start({});
-          await swtpmOf(target).signal('SIGKILL');
-          const client = clientOf(target, PING_WITHIN_MS * 5);
-          const ping = await pingMs(target);
-          observe({ pingMsAfterKill: describeMs(ping) });
-          expectPingWithin(ping, PING_WITHIN_MS, 'swtpm killed');
-          try {
-            for (const key of others) {
-              const name = keys.name(`${key}-after-kill`);
-              await client.generateKey(providerIdOf(key), name, EC_SIGNING_KEY);
-              await expectSigns(client, providerIdOf(key), name);
-            }
-          } finally {
-            await destroyEveryKey(target);
-          }
+          await faultCase(targets, async (f) => {
+            await swtpmOf(f.target).signal('SIGKILL');
+            const client = clientOf(f.target, PING_WITHIN_MS * 5);
+            await expectOthersAnswer({ target: f.target, client }, { keys, observe }, others, {
+              situation: 'swtpm killed',
+              observeAs: 'pingMsAfterKill',
+              keyTag: 'after-kill',
+            });
+          });
         },
         options,
       );
@@ -77,17 +64,13 @@ defineSuite(
       c.case(
         'with swtpm killed, a TPM generation is answered PsaErrorCommunicationFailure at once',
         async ({ targets, keys }) => {
-          const target = await targets.start({});
-          await swtpmOf(target).signal('SIGKILL');
-          const client = clientOf(target, PING_WITHIN_MS * 5);
-          try {
+          await faultCase(targets, async (f) => {
+            await swtpmOf(f.target).signal('SIGKILL');
             await expectStatus(
-              client.generateKey(provider.id, keys.name('after-kill'), EC_SIGNING_KEY),
+              clientOf(f.target, PING_WITHIN_MS * 5).generateKey(provider.id, keys.name('after-kill'), EC_SIGNING_KEY),
               'PsaErrorCommunicationFailure',
             );
-          } finally {
-            await destroyEveryKey(target);
-          }
+          });
         },
         options,
       );
@@ -95,24 +78,25 @@ defineSuite(
       c.case(
         'after swtpm is started again on its state, a TPM key made before signs (checked by the oracle) and a new one is made',
         async ({ targets, keys, observe }) => {
-          const target = await targets.start({});
-          const swtpm = swtpmOf(target);
-          const client = clientOf(target);
           const before = keys.name('before-kill');
-          await client.generateKey(provider.id, before, EC_SIGNING_KEY);
-          try {
-            await swtpm.signal('SIGKILL');
-            observe({
-              generationWhileKilled: await outcomeOf(client.generateKey(provider.id, keys.name('x'), EC_SIGNING_KEY)),
-            });
-            await swtpm.restart();
-            await expectSigns(client, provider.id, before);
-            const after = keys.name('after-restart');
-            await client.generateKey(provider.id, after, EC_SIGNING_KEY);
-            await expectSigns(client, provider.id, after);
-          } finally {
-            await destroyEveryKey(target);
-          }
+          await faultCase(
+            targets,
+            async (f) => {
+              const swtpm = swtpmOf(f.target);
+              await swtpm.signal('SIGKILL');
+              observe({
+                generationWhileKilled: await outcomeOf(
+                  f.client.generateKey(provider.id, keys.name('x'), EC_SIGNING_KEY),
+                ),
+              });
+              await swtpm.restart();
+              await expectSigns(f.client, provider.id, before);
+              const after = keys.name('after-restart');
+              await f.client.generateKey(provider.id, after, EC_SIGNING_KEY);
+              await expectSigns(f.client, provider.id, after);
+            },
+            { keyBefore: { provider: provider.id, name: before } },
+          );
         },
         restartOptions,
       );
@@ -121,19 +105,18 @@ defineSuite(
       c.case(
         'after swtpm is started again and Parsec restarted, a TPM key made before signs (checked by the oracle)',
         async ({ targets, keys }) => {
-          const target = await targets.start({});
-          const swtpm = swtpmOf(target);
-          const client = clientOf(target);
           const before = keys.name('before-kill');
-          await client.generateKey(provider.id, before, EC_SIGNING_KEY);
-          try {
-            await swtpm.signal('SIGKILL');
-            await swtpm.restart();
-            await controlOf(target).restart();
-            await expectSigns(client, provider.id, before);
-          } finally {
-            await destroyEveryKey(target);
-          }
+          await faultCase(
+            targets,
+            async (f) => {
+              const swtpm = swtpmOf(f.target);
+              await swtpm.signal('SIGKILL');
+              await swtpm.restart();
+              await controlOf(f.target).restart();
+              await expectSigns(f.client, provider.id, before);
+            },
+            { keyBefore: { provider: provider.id, name: before } },
+          );
         },
         { ...restartOptions, ...(noControl && !noRestart ? { skip: noControl } : {}) },
       );

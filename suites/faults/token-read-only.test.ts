@@ -1,15 +1,11 @@
 import { controlOf, controlUnavailable, defineSuite, expectStatus } from '../../harness/kit';
-import { providerIdOf } from '../../harness/model/providers';
 import {
   backendUnavailable,
-  clientOf,
-  describeMs,
-  destroyEveryKey,
   EC_SIGNING_KEY,
-  expectPingWithin,
+  expectOthersAnswer,
   expectSigns,
-  PING_WITHIN_MS,
-  pingMs,
+  faultCase,
+  type FaultFrame,
   tokenOf,
 } from './fault-support';
 
@@ -25,28 +21,33 @@ defineSuite(
     const options = { ownTargets: true, timeoutMs: 60_000, ...(unavailable ? { skip: unavailable } : {}) };
 
     s.provider('pkcs11', (c, provider) => {
+      /** The token read-only until the case ends (or `lift` is called); its undo is harmless when already done. */
+      const readOnly = async (f: FaultFrame) => {
+        const lift = await tokenOf(f.target).readOnly();
+        f.atEnd(lift);
+        return lift;
+      };
+      /** GenerateKey on the read-only token is refused with the token's general error. */
+      const generationRefused = (f: FaultFrame, name: string) =>
+        expectStatus(f.client.generateKey(provider.id, name, EC_SIGNING_KEY), 'PsaErrorCommunicationFailure');
+
       c.case(
         `with the token directory read-only, a key made before still signs (checked by the oracle), and Ping and the other providers answer`,
         async ({ targets, keys, observe }) => {
-          const target = await targets.start({});
-          const client = clientOf(target);
           const before = keys.name('before-read-only');
-          await client.generateKey(provider.id, before, EC_SIGNING_KEY);
-          const undo = await tokenOf(target).readOnly();
-          try {
-            await expectSigns(client, provider.id, before);
-            const ping = await pingMs(target);
-            observe({ pingMsWhileReadOnly: describeMs(ping) });
-            expectPingWithin(ping, PING_WITHIN_MS, tokenOf(target).component + ' read-only');
-            for (const key of others) {
-              const name = keys.name(`${key}-while-read-only`);
-              await client.generateKey(providerIdOf(key), name, EC_SIGNING_KEY);
-              await expectSigns(client, providerIdOf(key), name);
-            }
-          } finally {
-            await undo();
-            await destroyEveryKey(target);
-          }
+          await faultCase(
+            targets,
+            async (f) => {
+              await readOnly(f);
+              await expectSigns(f.client, provider.id, before);
+              await expectOthersAnswer(f, { keys, observe }, others, {
+                situation: `${tokenOf(f.target).component} read-only`,
+                observeAs: 'pingMsWhileReadOnly',
+                keyTag: 'while-read-only',
+              });
+            },
+            { keyBefore: { provider: provider.id, name: before } },
+          );
         },
         options,
       );
@@ -54,17 +55,10 @@ defineSuite(
       c.case(
         'with the token directory read-only, GenerateKey is answered PsaErrorCommunicationFailure (the token cannot store the key)',
         async ({ targets, keys }) => {
-          const target = await targets.start({});
-          const undo = await tokenOf(target).readOnly();
-          try {
-            await expectStatus(
-              clientOf(target).generateKey(provider.id, keys.name('while-read-only'), EC_SIGNING_KEY),
-              'PsaErrorCommunicationFailure',
-            );
-          } finally {
-            await undo();
-            await destroyEveryKey(target);
-          }
+          await faultCase(targets, async (f) => {
+            await readOnly(f);
+            await generationRefused(f, keys.name('while-read-only'));
+          });
         },
         options,
       );
@@ -72,21 +66,22 @@ defineSuite(
       c.case(
         'a DestroyKey the read-only token refuses leaves the key in place: ListKeys still lists it and it still signs',
         async ({ targets, keys, observe }) => {
-          const target = await targets.start({});
-          const client = clientOf(target);
           const before = keys.name('destroy-refused');
-          await client.generateKey(provider.id, before, EC_SIGNING_KEY);
-          const undo = await tokenOf(target).readOnly();
-          try {
-            const refusal = await expectStatus(client.destroyKey(provider.id, before), 'PsaErrorCommunicationFailure');
-            observe({ destroyKey: refusal.statusName });
-            const listed = (await client.listKeys()).filter((k) => k.providerId === provider.id).map((k) => k.name);
-            expect(listed).toContain(before);
-            await expectSigns(client, provider.id, before);
-          } finally {
-            await undo();
-            await destroyEveryKey(target);
-          }
+          await faultCase(
+            targets,
+            async (f) => {
+              await readOnly(f);
+              const refusal = await expectStatus(
+                f.client.destroyKey(provider.id, before),
+                'PsaErrorCommunicationFailure',
+              );
+              observe({ destroyKey: refusal.statusName });
+              const listed = (await f.client.listKeys()).filter((k) => k.providerId === provider.id).map((k) => k.name);
+              expect(listed).toContain(before);
+              await expectSigns(f.client, provider.id, before);
+            },
+            { keyBefore: { provider: provider.id, name: before } },
+          );
         },
         { ...options, opcode: 'PsaDestroyKey' },
       );
@@ -94,22 +89,14 @@ defineSuite(
       c.case(
         'after the token directory is writable again, GenerateKey succeeds without a restart',
         async ({ targets, keys }) => {
-          const target = await targets.start({});
-          const client = clientOf(target);
-          const undo = await tokenOf(target).readOnly();
-          try {
-            await expectStatus(
-              client.generateKey(provider.id, keys.name('while-read-only'), EC_SIGNING_KEY),
-              'PsaErrorCommunicationFailure',
-            );
-            await undo();
+          await faultCase(targets, async (f) => {
+            const lift = await readOnly(f);
+            await generationRefused(f, keys.name('while-read-only'));
+            await lift();
             const after = keys.name('writable-again');
-            await client.generateKey(provider.id, after, EC_SIGNING_KEY);
-            await expectSigns(client, provider.id, after);
-          } finally {
-            await undo();
-            await destroyEveryKey(target);
-          }
+            await f.client.generateKey(provider.id, after, EC_SIGNING_KEY);
+            await expectSigns(f.client, provider.id, after);
+          });
         },
         options,
       );
@@ -118,23 +105,15 @@ defineSuite(
       c.case(
         'after the token directory is writable again and Parsec restarted, GenerateKey succeeds',
         async ({ targets, keys }) => {
-          const target = await targets.start({});
-          const client = clientOf(target);
-          const undo = await tokenOf(target).readOnly();
-          try {
-            await expectStatus(
-              client.generateKey(provider.id, keys.name('while-read-only'), EC_SIGNING_KEY),
-              'PsaErrorCommunicationFailure',
-            );
-            await undo();
-            await controlOf(target).restart();
+          await faultCase(targets, async (f) => {
+            const lift = await readOnly(f);
+            await generationRefused(f, keys.name('while-read-only'));
+            await lift();
+            await controlOf(f.target).restart();
             const after = keys.name('after-restart');
-            await client.generateKey(provider.id, after, EC_SIGNING_KEY);
-            await expectSigns(client, provider.id, after);
-          } finally {
-            await undo();
-            await destroyEveryKey(target);
-          }
+            await f.client.generateKey(provider.id, after, EC_SIGNING_KEY);
+            await expectSigns(f.client, provider.id, after);
+          });
         },
         { ...options, ...(noControl && !unavailable ? { skip: noControl } : {}) },
       );

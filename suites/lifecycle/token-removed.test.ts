@@ -1,17 +1,13 @@
 import { controlOf, controlUnavailable, defineSuite, expectStatus } from '../../harness/kit';
-import { providerIdOf } from '../../harness/model/providers';
 import {
   backendUnavailable,
-  clientOf,
-  describeMs,
-  destroyEveryKey,
   EC_SIGNING_KEY,
-  expectPingWithin,
+  expectOthersAnswer,
   expectSigns,
+  faultCase,
   outcomeOf,
-  PING_WITHIN_MS,
-  pingMs,
   tokenOf,
+  type FaultFrame,
 } from '../faults/fault-support';
 
 // The SoftHSM2 token removed and put back while Parsec runs (issue 9, lifecycle): the token's own folder is moved out
@@ -30,31 +26,33 @@ defineSuite(
     const options = { ownTargets: true, timeoutMs: 60_000, ...(unavailable ? { skip: unavailable } : {}) };
 
     s.provider('pkcs11', (c, provider) => {
+      /** The token away until the case ends (or `putBack` is called); putting back twice is harmless. */
+      const remove = async (f: FaultFrame) => {
+        const putBack = await tokenOf(f.target).remove();
+        f.atEnd(putBack);
+        return putBack;
+      };
+
       c.case(
         `with the token removed, a key on it is answered PsaErrorCommunicationFailure, and Ping and the other providers answer`,
         async ({ targets, keys, observe }) => {
-          const target = await targets.start({});
-          const client = clientOf(target);
           const before = keys.name('before-removal');
-          await client.generateKey(provider.id, before, EC_SIGNING_KEY);
-          const undo = await tokenOf(target).remove();
-          try {
-            await expectStatus(
-              client.signHash(provider.id, before, { alg: 'Ecdsa', hash: 'Sha256' }, Buffer.alloc(32, 1)),
-              'PsaErrorCommunicationFailure',
-            );
-            const ping = await pingMs(target);
-            observe({ pingMsWhileRemoved: describeMs(ping) });
-            expectPingWithin(ping, PING_WITHIN_MS, `${tokenOf(target).component}: token removed`);
-            for (const key of others) {
-              const name = keys.name(`${key}-while-removed`);
-              await client.generateKey(providerIdOf(key), name, EC_SIGNING_KEY);
-              await expectSigns(client, providerIdOf(key), name);
-            }
-          } finally {
-            await undo();
-            await destroyEveryKey(target);
-          }
+          await faultCase(
+            targets,
+            async (f) => {
+              await remove(f);
+              await expectStatus(
+                f.client.signHash(provider.id, before, { alg: 'Ecdsa', hash: 'Sha256' }, Buffer.alloc(32, 1)),
+                'PsaErrorCommunicationFailure',
+              );
+              await expectOthersAnswer(f, { keys, observe }, others, {
+                situation: `${tokenOf(f.target).component}: token removed`,
+                observeAs: 'pingMsWhileRemoved',
+                keyTag: 'while-removed',
+              });
+            },
+            { keyBefore: { provider: provider.id, name: before } },
+          );
         },
         options,
       );
@@ -62,22 +60,20 @@ defineSuite(
       c.case(
         'after the token is put back, a key made before signs (checked by the oracle) and a new one is made, without a restart',
         async ({ targets, keys, observe }) => {
-          const target = await targets.start({});
-          const client = clientOf(target);
           const before = keys.name('before-removal');
-          await client.generateKey(provider.id, before, EC_SIGNING_KEY);
-          const undo = await tokenOf(target).remove();
-          try {
-            observe({ signatureWhileRemoved: await outcomeOf(expectSigns(client, provider.id, before)) });
-            await undo();
-            await expectSigns(client, provider.id, before);
-            const after = keys.name('after-put-back');
-            await client.generateKey(provider.id, after, EC_SIGNING_KEY);
-            await expectSigns(client, provider.id, after);
-          } finally {
-            await undo();
-            await destroyEveryKey(target);
-          }
+          await faultCase(
+            targets,
+            async (f) => {
+              const putBack = await remove(f);
+              observe({ signatureWhileRemoved: await outcomeOf(expectSigns(f.client, provider.id, before)) });
+              await putBack();
+              await expectSigns(f.client, provider.id, before);
+              const after = keys.name('after-put-back');
+              await f.client.generateKey(provider.id, after, EC_SIGNING_KEY);
+              await expectSigns(f.client, provider.id, after);
+            },
+            { keyBefore: { provider: provider.id, name: before } },
+          );
         },
         options,
       );
@@ -86,20 +82,18 @@ defineSuite(
       c.case(
         'after the token is put back and Parsec restarted, a key made before signs (checked by the oracle)',
         async ({ targets, keys }) => {
-          const target = await targets.start({});
-          const client = clientOf(target);
           const before = keys.name('before-removal');
-          await client.generateKey(provider.id, before, EC_SIGNING_KEY);
-          const undo = await tokenOf(target).remove();
-          try {
-            await outcomeOf(expectSigns(client, provider.id, before));
-            await undo();
-            await controlOf(target).restart();
-            await expectSigns(client, provider.id, before);
-          } finally {
-            await undo();
-            await destroyEveryKey(target);
-          }
+          await faultCase(
+            targets,
+            async (f) => {
+              const putBack = await remove(f);
+              await outcomeOf(expectSigns(f.client, provider.id, before));
+              await putBack();
+              await controlOf(f.target).restart();
+              await expectSigns(f.client, provider.id, before);
+            },
+            { keyBefore: { provider: provider.id, name: before } },
+          );
         },
         { ...options, ...(noControl && !unavailable ? { skip: noControl } : {}) },
       );

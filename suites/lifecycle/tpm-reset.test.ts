@@ -1,16 +1,11 @@
 import { controlOf, controlUnavailable, defineSuite } from '../../harness/kit';
-import { providerIdOf } from '../../harness/model/providers';
 import {
   backendUnavailable,
-  clientOf,
-  describeMs,
-  destroyEveryKey,
   EC_SIGNING_KEY,
-  expectPingWithin,
+  expectOthersAnswer,
   expectSigns,
+  faultCase,
   outcomeOf,
-  PING_WITHIN_MS,
-  pingMs,
   swtpmOf,
 } from '../faults/fault-support';
 
@@ -29,16 +24,15 @@ defineSuite(
       c.case(
         'after a TPM reset, a TPM key made before signs (checked by the oracle)',
         async ({ targets, keys }) => {
-          const target = await targets.start({});
-          const client = clientOf(target);
           const before = keys.name('before-reset');
-          await client.generateKey(provider.id, before, EC_SIGNING_KEY);
-          try {
-            await swtpmOf(target).powerCycle();
-            await expectSigns(client, provider.id, before);
-          } finally {
-            await destroyEveryKey(target);
-          }
+          await faultCase(
+            targets,
+            async (f) => {
+              await swtpmOf(f.target).powerCycle();
+              await expectSigns(f.client, provider.id, before);
+            },
+            { keyBefore: { provider: provider.id, name: before } },
+          );
         },
         options,
       );
@@ -46,16 +40,12 @@ defineSuite(
       c.case(
         'after a TPM reset, a new TPM key is made and signs (checked by the oracle)',
         async ({ targets, keys }) => {
-          const target = await targets.start({});
-          const client = clientOf(target);
-          try {
-            await swtpmOf(target).powerCycle();
+          await faultCase(targets, async (f) => {
+            await swtpmOf(f.target).powerCycle();
             const after = keys.name('after-reset');
-            await client.generateKey(provider.id, after, EC_SIGNING_KEY);
-            await expectSigns(client, provider.id, after);
-          } finally {
-            await destroyEveryKey(target);
-          }
+            await f.client.generateKey(provider.id, after, EC_SIGNING_KEY);
+            await expectSigns(f.client, provider.id, after);
+          });
         },
         { ...options, opcode: 'PsaGenerateKey' },
       );
@@ -63,21 +53,14 @@ defineSuite(
       c.case(
         `after a TPM reset, Ping and the other providers answer`,
         async ({ targets, keys, observe }) => {
-          const target = await targets.start({});
-          const client = clientOf(target);
-          try {
-            await swtpmOf(target).powerCycle();
-            const ping = await pingMs(target);
-            observe({ pingMsAfterReset: describeMs(ping) });
-            expectPingWithin(ping, PING_WITHIN_MS, 'TPM reset');
-            for (const key of others) {
-              const name = keys.name(`${key}-after-reset`);
-              await client.generateKey(providerIdOf(key), name, EC_SIGNING_KEY);
-              await expectSigns(client, providerIdOf(key), name);
-            }
-          } finally {
-            await destroyEveryKey(target);
-          }
+          await faultCase(targets, async (f) => {
+            await swtpmOf(f.target).powerCycle();
+            await expectOthersAnswer(f, { keys, observe }, others, {
+              situation: 'TPM reset',
+              observeAs: 'pingMsAfterReset',
+              keyTag: 'after-reset',
+            });
+          });
         },
         { ...options, opcode: 'Ping' },
       );
@@ -86,21 +69,20 @@ defineSuite(
       c.case(
         'after a TPM reset and a Parsec restart, a TPM key made before signs (checked by the oracle) and a new one is made',
         async ({ targets, keys, observe }) => {
-          const target = await targets.start({});
-          const client = clientOf(target);
           const before = keys.name('before-reset');
-          await client.generateKey(provider.id, before, EC_SIGNING_KEY);
-          try {
-            await swtpmOf(target).powerCycle();
-            observe({ signatureBeforeRestart: await outcomeOf(expectSigns(client, provider.id, before)) });
-            await controlOf(target).restart();
-            await expectSigns(client, provider.id, before);
-            const after = keys.name('after-restart');
-            await client.generateKey(provider.id, after, EC_SIGNING_KEY);
-            await expectSigns(client, provider.id, after);
-          } finally {
-            await destroyEveryKey(target);
-          }
+          await faultCase(
+            targets,
+            async (f) => {
+              await swtpmOf(f.target).powerCycle();
+              observe({ signatureBeforeRestart: await outcomeOf(expectSigns(f.client, provider.id, before)) });
+              await controlOf(f.target).restart();
+              await expectSigns(f.client, provider.id, before);
+              const after = keys.name('after-restart');
+              await f.client.generateKey(provider.id, after, EC_SIGNING_KEY);
+              await expectSigns(f.client, provider.id, after);
+            },
+            { keyBefore: { provider: provider.id, name: before } },
+          );
         },
         { ...options, ...(noControl && !unavailable ? { skip: noControl } : {}) },
       );
