@@ -2,11 +2,17 @@ import { execFile } from 'node:child_process';
 import { PassThrough } from 'node:stream';
 import { dockerClient } from '../setup';
 import { sessionLabels, TARGET_LABEL } from '../targets/containers';
+import { gateRequest, noteRequest, requestTimeout, RequestRefusedError } from '../wire';
 import { ClientCommandError, type ToolResult } from './tool-result';
 
 /** Where a client container sees the service's socket: the only file of its /run/parsec. */
 export const SOCKET_IN_CLIENT = '/run/parsec/parsec.sock';
-const DEFAULT_TIMEOUT_MS = 30_000;
+/**
+ * A parsec-tool command gets the run's request timeout (--request-timeout) for its operation, plus this for starting
+ * and for the listing requests it sends first.
+ */
+const TOOL_OVERHEAD_MS = 10_000;
+const toolTimeoutMs = (): number => requestTimeout() + TOOL_OVERHEAD_MS;
 
 /**
  * Runs parsec-tool against one service, authenticated as this process's user (the Unix peer credentials the harness's
@@ -15,14 +21,76 @@ const DEFAULT_TIMEOUT_MS = 30_000;
 export interface ParsecTool {
   /** Where it runs, for messages: the binary, or the client image. */
   readonly where: string;
+  /** The service's socket as the harness reaches it (for the hang guard's gate). */
+  readonly socketPath: string;
   run(args: readonly string[], timeoutMs?: number): Promise<ToolResult>;
   /** Stops what it started (the client container); idempotent. */
   close(): Promise<void>;
 }
 
-/** Runs it and throws a ClientCommandError unless it exited with status 0; returns stdout. */
+/**
+ * The requests a parsec-tool subcommand sends that an operation can hang on, by subcommand (its listing requests
+ * before them are left out: the gate is about the operation).
+ */
+const SUBCOMMAND_OPCODES: Readonly<Record<string, readonly string[]>> = {
+  ping: ['Ping'],
+  'list-providers': ['ListProviders'],
+  'list-authenticators': ['ListAuthenticators'],
+  'list-opcodes': ['ListOpcodes'],
+  'list-keys': ['ListKeys'],
+  'list-clients': ['ListClients'],
+  'create-rsa-key': ['PsaGenerateKey'],
+  'create-ecc-key': ['PsaGenerateKey'],
+  'delete-key': ['PsaDestroyKey'],
+  'export-public-key': ['PsaExportPublicKey'],
+  sign: ['PsaSignHash'],
+  encrypt: ['PsaAsymmetricEncrypt'],
+  decrypt: ['PsaAsymmetricDecrypt'],
+  'create-csr': ['PsaExportPublicKey', 'PsaSignHash'],
+  'generate-random': ['PsaGenerateRandom'],
+};
+
+/**
+ * Why the harness must not run these arguments against the service on `socketPath`, or undefined: the kit's hang guard
+ * refuses an operation that already hung in the run (each hung request holds one of Parsec's threads, so a client
+ * that sends it again may leave the whole service without one), and everything once the service is gone.
+ */
+export function refusedByGate(args: readonly string[], socketPath: string): RequestRefusedError | undefined {
+  const { provider, subcommand } = operationOf(args);
+  for (const opcode of SUBCOMMAND_OPCODES[subcommand] ?? ['Ping']) {
+    const why = gateRequest({ opcode, provider, socketPath });
+    if (why !== undefined) return new RequestRefusedError(opcode, provider, `${why} (parsec-tool ${subcommand})`);
+  }
+  return undefined;
+}
+
+/** The operation a subcommand is about (the request it sends last) and its provider, as the hang guard names them. */
+function operationOf(args: readonly string[]): { opcode: string; provider: number; subcommand: string } {
+  const p = args.indexOf('-p');
+  const provider = p >= 0 ? Number(args[p + 1]) : 0;
+  const subcommand = args.find((a, i) => !a.startsWith('-') && (i === 0 || args[i - 1] !== '-p')) ?? '';
+  const opcodes = SUBCOMMAND_OPCODES[subcommand] ?? ['Ping'];
+  return { opcode: opcodes[opcodes.length - 1] as string, provider, subcommand };
+}
+
+/**
+ * Runs it and throws a ClientCommandError unless it exited with status 0; returns stdout. A command the kit's hang
+ * guard refuses is not run; one that gets no end in time is told to the guard as its operation getting no answer, so
+ * that the case's verdict says whether that operation hangs or the service is gone, as for the harness's requests.
+ */
 export async function runOk(tool: ParsecTool, args: readonly string[]): Promise<string> {
+  const refused = refusedByGate(args, tool.socketPath);
+  if (refused) throw refused;
   const r = await tool.run(args);
+  if (r.timedOutMs !== undefined) {
+    const { opcode, provider, subcommand } = operationOf(args);
+    noteRequest({
+      opcode,
+      provider,
+      summary: `parsec-tool ${subcommand} (${tool.where})`,
+      noAnswer: { reason: 'timed out', timeoutMs: r.timedOutMs, socketPath: tool.socketPath },
+    });
+  }
   if (r.code !== 0) throw new ClientCommandError(r, tool.where);
   return r.stdout;
 }
@@ -33,7 +101,8 @@ export function nativeParsecTool(binary: string, socketPath: string): ParsecTool
   const env = { PATH: process.env.PATH ?? '/usr/bin:/bin', PARSEC_SERVICE_ENDPOINT: `unix:${socketPath}` };
   return {
     where: binary,
-    run: (args, timeoutMs = DEFAULT_TIMEOUT_MS) =>
+    socketPath,
+    run: (args, timeoutMs = toolTimeoutMs()) =>
       new Promise((resolve) => {
         const started = Date.now();
         execFile(
@@ -44,7 +113,14 @@ export function nativeParsecTool(binary: string, socketPath: string): ParsecTool
             const code = err ? (typeof err.code === 'number' ? err.code : -1) : 0;
             const note =
               err && code === -1 ? `\n[harness] ${err.killed ? `killed after ${timeoutMs} ms` : err.message}` : '';
-            resolve({ args: [...args], code, stdout, stderr: `${stderr}${note}`, durationMs: Date.now() - started });
+            resolve({
+              args: [...args],
+              code,
+              stdout,
+              stderr: `${stderr}${note}`,
+              durationMs: Date.now() - started,
+              ...(err?.killed ? { timedOutMs: timeoutMs } : {}),
+            });
           },
         );
       }),
@@ -82,7 +158,7 @@ export async function containerParsecTool(image: string, socketPath: string): Pr
     await close();
     throw e;
   }
-  const run = async (args: readonly string[], timeoutMs = DEFAULT_TIMEOUT_MS): Promise<ToolResult> => {
+  const run = async (args: readonly string[], timeoutMs = toolTimeoutMs()): Promise<ToolResult> => {
     const started = Date.now();
     const exec = await container.exec({ Cmd: ['parsec-tool', ...args], AttachStdout: true, AttachStderr: true });
     const stream = await exec.start({ hijack: true, stdin: false });
@@ -112,7 +188,8 @@ export async function containerParsecTool(image: string, socketPath: string): Pr
       stdout: Buffer.concat(chunks.out).toString('utf8'),
       stderr: `${Buffer.concat(chunks.err).toString('utf8')}${note}`,
       durationMs: Date.now() - started,
+      ...(ended ? {} : { timedOutMs: timeoutMs }),
     };
   };
-  return { where: `client image ${image}`, run, close };
+  return { where: `client image ${image}`, socketPath, run, close };
 }

@@ -6,6 +6,8 @@ export interface ToolResult {
   readonly stdout: string;
   readonly stderr: string;
   readonly durationMs: number;
+  /** Set when the command got no end within its timeout (and was killed, or abandoned in its container). */
+  readonly timedOutMs?: number;
 }
 
 /** A failed client command as an error that says which command, its status and the end of its output. */

@@ -1,6 +1,6 @@
 import { mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { ParsecClient, setRequestGate, type SentRequest } from '../wire';
+import { ParsecClient, requestTimeout, setRequestGate, type SentRequest } from '../wire';
 import { logFileTail } from './liveness';
 
 /**
@@ -68,23 +68,34 @@ const seconds = (ms: number): string => `${Math.round(ms / 100) / 10} s`;
 
 export interface HangGuardOptions {
   readonly metaDir: string;
-  /** The run's service: only requests to it are judged and gated (a case's own services are the case's business). */
+  /** The run's service. Services the suites start (own targets) are judged too, each on its own (below). */
   readonly socketPath: string;
   readonly serviceLog: string | undefined;
 }
 
-/** One per test file: installs the request gate and judges the requests of each case that got no answer. */
+/**
+ * One per test file: installs the request gate and judges the requests of each case that got no answer.
+ *
+ * The run's service decides for the whole run: an operation that hangs on it is not sent again to it nor to any
+ * service a suite starts (they have the same Parsec and backends), and once it is gone nothing more is sent. A service
+ * a suite or case started is judged on its own: a hang there gates only that service (a fault suite breaks its own
+ * backends on purpose), and one that stops answering fails the case, not the run. A request whose client chose a
+ * deadline shorter than the run's request timeout expected it might get no answer: it is not judged.
+ */
 export class HangGuard {
   readonly #o: HangGuardOptions;
+  /** Run-wide, by `opcode@provider`. */
   #hangs = new Map<string, HangVerdict>();
+  /** Per service a suite started, by `opcode@provider@socket`. */
+  #ownHangs = new Map<string, HangVerdict>();
   #gone: GoneVerdict | undefined;
 
   constructor(options: HangGuardOptions) {
     this.#o = options;
     setRequestGate((r) => {
-      if (r.socketPath !== this.#o.socketPath) return undefined;
       if (this.#gone) return `the service stopped answering (in case ${this.#gone.caseId})`;
-      const hang = this.#hangs.get(`${r.opcode}@${r.provider}`);
+      const key = `${r.opcode}@${r.provider}`;
+      const hang = this.#hangs.get(key) ?? this.#ownHangs.get(`${key}@${r.socketPath}`);
       return hang
         ? `${r.opcode} on provider ${r.provider} hung in case ${hang.caseId} (no answer in ${seconds(hang.timeoutMs)}); this run sends it no more`
         : undefined;
@@ -99,28 +110,42 @@ export class HangGuard {
   }
 
   /**
-   * After a failed case: when one of its requests to the run's service got no answer in time, the verdict that
+   * After a failed case: when one of its requests got no answer within the run's request timeout, the verdict that
    * replaces its failure message (the original error stays as the cause), else undefined.
    */
   async judge(caseId: string, requests: readonly SentRequest[], failure: unknown): Promise<Error | undefined> {
     const timedOut = requests.find(
-      (r) => r.noAnswer?.reason === 'timed out' && r.noAnswer.socketPath === this.#o.socketPath,
+      (r) =>
+        r.noAnswer?.reason === 'timed out' &&
+        (r.noAnswer.socketPath === this.#o.socketPath || (r.noAnswer.timeoutMs ?? 0) >= requestTimeout()),
     );
-    if (!timedOut) return undefined;
-    const timeoutMs = timedOut.noAnswer?.timeoutMs ?? 0;
-    const what = `${timedOut.opcode} on provider ${timedOut.provider}`;
-    const ping = await this.#ping();
+    if (!timedOut?.noAnswer) return undefined;
+    const timeoutMs = timedOut.noAnswer.timeoutMs ?? 0;
+    const socketPath = timedOut.noAnswer.socketPath;
+    const own = socketPath !== this.#o.socketPath;
+    const what = `${timedOut.opcode} on provider ${timedOut.provider}${own ? ` of a service the case started (${socketPath})` : ''}`;
+    const ping = await this.#ping(socketPath);
     if (ping === undefined) {
       const hang: HangVerdict = { opcode: timedOut.opcode, provider: timedOut.provider, caseId, timeoutMs };
-      this.#hangs.set(`${hang.opcode}@${hang.provider}`, hang);
-      mkdirSync(hangsDir(this.#o.metaDir), { recursive: true });
-      writeFileSync(
-        join(hangsDir(this.#o.metaDir), `${timedOut.opcode}@${timedOut.provider}.json`),
-        JSON.stringify(hang),
-      );
+      const key = `${hang.opcode}@${hang.provider}`;
+      if (own) {
+        this.#ownHangs.set(`${key}@${socketPath}`, hang);
+      } else {
+        this.#hangs.set(key, hang);
+        mkdirSync(hangsDir(this.#o.metaDir), { recursive: true });
+        writeFileSync(join(hangsDir(this.#o.metaDir), `${key}.json`), JSON.stringify(hang));
+      }
       return new Error(
         `this operation hangs (no answer in ${seconds(timeoutMs)}; the service still answers Ping): ${what} (${timedOut.summary}). ` +
-          `Later ${timedOut.opcode} requests to provider ${timedOut.provider} are not sent in this run.`,
+          `Later ${timedOut.opcode} requests to provider ${timedOut.provider}${own ? ' of that service' : ''} are not sent in this run.`,
+        { cause: failure },
+      );
+    }
+    if (own) {
+      // A service of the case's own that stopped answering fails the case; the run's service is not judged by it.
+      return new Error(
+        `the case's own service is not answering: ${what} got no answer in ${seconds(timeoutMs)}, and a Ping on a ` +
+          `fresh connection got none either (${ping}). The run goes on.`,
         { cause: failure },
       );
     }
@@ -133,9 +158,9 @@ export class HangGuard {
     return new Error(message, { cause: failure });
   }
 
-  /** Why the service did not answer a Ping on a fresh connection, or undefined when it did. */
-  async #ping(): Promise<string | undefined> {
-    const probe = new ParsecClient({ socketPath: this.#o.socketPath, auth: 'none', readTimeoutMs: PING_TIMEOUT_MS });
+  /** Why the service on `socketPath` did not answer a Ping on a fresh connection, or undefined when it did. */
+  async #ping(socketPath: string): Promise<string | undefined> {
+    const probe = new ParsecClient({ socketPath, auth: 'none', readTimeoutMs: PING_TIMEOUT_MS });
     try {
       await probe.ping();
       return undefined;

@@ -81,6 +81,8 @@ export {
   watchRequests,
   summarizeOperation,
   setRequestGate,
+  gateRequest,
+  noteRequest,
   type SentRequest,
   type RequestListener,
   type RequestGate,

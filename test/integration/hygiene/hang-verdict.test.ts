@@ -68,6 +68,31 @@ describe('a hung service still gets a verdict, fast (real Parsec 1.4.1, PKCS#11 
     expect(hungMs).toBeLessThanOrEqual(2 * normalMs + 15_000);
   }, 240_000);
 
+  test("parsec-tool's requests are judged too: one hang, then no parsec-tool command that would hang is run", async () => {
+    // The interop suite signs through parsec-tool: each sign would hold one more of Parsec's two threads and soon
+    // leave the service unable to answer at all.
+    const run = await runCli(
+      ['run', '--target-spec', spec(dir), '--suite', 'interop/parsec-tool', '--out', join(dir, 'tool')],
+      { env: HANG },
+    );
+    expect(run.code).toBe(1);
+    const cases = resultsOf(join(dir, 'tool'))?.cases ?? [];
+    const failed = cases.filter((c) => c.status === 'failed');
+    expect(failed.filter((c) => firstLine(c).includes('the service is gone'))).toEqual([]);
+    const verdicts = failed.filter((c) => firstLine(c).includes('this operation hangs'));
+    expect(verdicts).toHaveLength(1);
+    // The hang is seen by parsec-tool's sign or by the harness's own; every later parsec-tool sign is not run.
+    const refusedTool = failed.filter((c) =>
+      /PsaSignHash on provider 2 was not sent: .*\(parsec-tool sign\)$/.test(firstLine(c)),
+    );
+    expect(refusedTool.length).toBeGreaterThan(0);
+    for (const c of failed) {
+      if (verdicts.includes(c)) continue;
+      expect(firstLine(c)).toMatch(/PsaSignHash on provider 2 was not sent: .* hung in case /);
+    }
+    expect(cases.filter((c) => c.status === 'passed').length).toBeGreaterThan(10);
+  }, 240_000);
+
   test('a service that stops answering stops the run with a verdict, the log tail, every other case not run', async () => {
     // One request thread: once it hangs in C_SignInit, the service answers nothing, Ping included.
     const t0 = Date.now();
