@@ -376,7 +376,8 @@ export function defineSuite(meta: SuiteMeta, declare: (s: SuiteDeclarer) => void
   };
 
   const providers = providerCtxs(context);
-  // One provider's cases: on its context when the run asks for it, otherwise declared skipped with the reason.
+  // One provider's cases (eachProvider declares every requested one this way): on its context when the run asks for
+  // it, otherwise declared skipped with the reason.
   const oneProvider = <T extends CaseCtx>(
     key: ProviderKey,
     makeCtx: (base: CaseCtx, provider: ProviderCtx) => T,
@@ -402,14 +403,7 @@ export function defineSuite(meta: SuiteMeta, declare: (s: SuiteDeclarer) => void
       declareCases(meta.scope ?? 'core', undefined, (base) => base, body);
     },
     eachProvider(body) {
-      for (const provider of providers) {
-        declareCases(
-          provider.key,
-          provider,
-          (base) => ({ ...base, provider }),
-          (c) => body(c, provider),
-        );
-      }
+      for (const { key } of providers) oneProvider(key, (base, provider) => ({ ...base, provider }), body);
     },
     provider(key, body) {
       oneProvider(key, (base, provider) => ({ ...base, provider }), body);
@@ -451,14 +445,8 @@ export function defineSuite(meta: SuiteMeta, declare: (s: SuiteDeclarer) => void
             declareCases('core', undefined, (base) => ({ ...base, own: target }), declareBody, block);
           },
           eachProvider(declareBody) {
-            for (const provider of providers) {
-              declareCases(
-                provider.key,
-                provider,
-                (base) => ({ ...base, own: target, provider }),
-                (c) => declareBody(c, provider),
-                block,
-              );
+            for (const { key } of providers) {
+              oneProvider(key, (base, provider) => ({ ...base, own: target, provider }), declareBody, block);
             }
           },
           provider(key, declareBody) {
